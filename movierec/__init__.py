@@ -1,0 +1,3 @@
+"""movierec: a PostgreSQL + pgvector movie recommender."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,5 @@
+"""Allow ``python -m movierec``."""
+
+from movierec.cli import main
+
+main()

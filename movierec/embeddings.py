@@ -1,0 +1,131 @@
+"""Doc2Vec (gensim) document embeddings: train on the catalogue, infer for new text."""
+
+from __future__ import annotations
+
+import pickle
+import zlib
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+VECTOR_SIZE = 100
+
+
+@dataclass(frozen=True)
+class Doc2VecParams:
+    """Doc2Vec training settings (PV-DBOW)."""
+
+    vector_size: int = VECTOR_SIZE
+    """Embedding width; the schema's ``vector(100)`` column must match."""
+    epochs: int = 20
+    """Passes over the catalogue."""
+    dbow_words: bool = False
+    """Also train word vectors (skip-gram); about 4x slower on the sample, for little gain."""
+    min_count: int = 2
+    """Tokens seen fewer times are ignored (one-off cast members carry no shared signal)."""
+    window: int = 5
+    """Context window for the interleaved word training."""
+    negative: int = 5
+    """Negative samples per positive one."""
+    workers: int = 1
+    """Training threads; 1 keeps training bit-for-bit reproducible for a seed."""
+    seed: int = 42
+    """Random seed."""
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain-JSON form for the models table."""
+        return asdict(self)
+
+
+def stable_hash(text: str) -> int:
+    """A hash that, unlike ``hash()``, does not change between processes (PYTHONHASHSEED)."""
+    return zlib.crc32(text.encode("utf-8"))
+
+
+class _EpochCallback:
+    """Adapts gensim's per-epoch hook to a plain ``advance()`` function."""
+
+    def __init__(self, advance: Callable[[], None]) -> None:
+        self._advance = advance
+
+    def on_epoch_begin(self, model: Any) -> None:
+        pass
+
+    def on_epoch_end(self, model: Any) -> None:
+        self._advance()
+
+    def on_train_begin(self, model: Any) -> None:
+        pass
+
+    def on_train_end(self, model: Any) -> None:
+        pass
+
+
+def train(
+    documents: Sequence[list[str]],
+    params: Doc2VecParams = Doc2VecParams(),  # noqa: B008 - frozen dataclass
+    on_epoch: Callable[[], None] | None = None,
+) -> Any:
+    """Train a Doc2Vec model whose document vector ``i`` belongs to ``documents[i]``."""
+    from gensim.models.doc2vec import Doc2Vec, TaggedDocument
+
+    tagged = [TaggedDocument(words, [i]) for i, words in enumerate(documents)]
+    callbacks = [_EpochCallback(on_epoch)] if on_epoch else []
+    model = Doc2Vec(
+        vector_size=params.vector_size,
+        dm=0,
+        dbow_words=int(params.dbow_words),
+        window=params.window,
+        min_count=params.min_count,
+        negative=params.negative,
+        workers=params.workers,
+        seed=params.seed,
+        hashfxn=stable_hash,
+        epochs=params.epochs,
+    )
+    model.build_vocab(tagged)
+    model.train(tagged, total_examples=len(tagged), epochs=params.epochs, callbacks=callbacks)
+    return model
+
+
+def document_vectors(model: Any, count: int) -> npt.NDArray[np.float32]:
+    """The trained vectors of documents ``0..count-1`` as one float32 matrix."""
+    return np.asarray([model.dv[i] for i in range(count)], dtype=np.float32)
+
+
+def infer(model: Any, tokens: list[str], seed: int = 42) -> npt.NDArray[np.float32]:
+    """An embedding for text the model was not trained on (reproducible for a seed)."""
+    model.random.seed(seed)
+    return np.asarray(model.infer_vector(tokens), dtype=np.float32)
+
+
+def to_bytes(model: Any) -> bytes:
+    """Serialize a model for the models table."""
+    # gensim pickles its models; its load() wants a file name, so pickle directly.
+    return pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def from_bytes(data: bytes) -> Any:
+    """Load a model stored by :func:`to_bytes`."""
+    # Only bytes this module stored in movierec's own database are unpickled here.
+    return pickle.loads(data)
+
+
+def center(vectors: npt.NDArray[np.float32]) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
+    """Subtract the catalogue mean and scale to unit length; returns (vectors, mean).
+
+    Doc2Vec vectors share a large common direction (cosine distances all near 0.003 on the
+    sample); removing it spreads them out so cosine distance ranks by what differs.
+    """
+    mean = vectors.mean(axis=0).astype(np.float32)
+    return normalize(vectors, mean), mean
+
+
+def normalize(vectors: npt.NDArray[np.float32], mean: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+    """Centre by a stored mean and scale rows to unit length (zero rows stay zero)."""
+    centred = vectors - mean
+    norms = np.linalg.norm(centred, axis=-1, keepdims=True)
+    return (centred / np.maximum(norms, 1e-12)).astype(np.float32)

@@ -1,0 +1,77 @@
+"""The Wikidata films sample (bokeh-sampledata's SQLite file, tables omdb + tomatoes)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+from movierec.errors import MovierecError
+from movierec.records import MovieRecord
+
+_QUERY = """
+select o.ID, o.imdbID, o.Title, o.Year, o.Rating, o.Runtime, o.Genre, o.Released,
+       o.Director, o.Writer, o."Cast", o.imdbRating, o.imdbVotes, o.Language, o.Country,
+       t.userRating, t.userReviews
+  from omdb as o
+  left join tomatoes as t on t.ID = o.ID
+ order by o.ID
+"""
+
+
+def _split(value: str | None) -> list[str]:
+    return [part.strip() for part in (value or "").split(",") if part.strip()]
+
+
+def _text(value: object) -> str | None:
+    text = str(value).strip() if value is not None else ""
+    return text or None
+
+
+def _date(value: object) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+def read_wikidata(path: Path) -> Iterator[MovieRecord]:
+    """Yield the films of a Wikidata/OMDb-style SQLite file, ordered by id."""
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        rows = conn.execute(_QUERY)
+    except sqlite3.Error as exc:
+        raise MovierecError(
+            f"{path}: not a Wikidata films SQLite file ({exc}); "
+            "it needs the tables omdb and tomatoes as in bokeh-sampledata"
+        ) from exc
+    try:
+        for row in rows:
+            (ident, imdb, title, year, content, runtime, genre, released, director, writer,
+             cast, imdb_rating, imdb_votes, language, country, user_rating, user_reviews) = row
+            if not _text(title):
+                continue
+            rating = imdb_rating if imdb_rating is not None else user_rating
+            # tomatoes' userRating is out of 5; movierec stores 0-10.
+            if imdb_rating is None and user_rating is not None:
+                rating = float(user_rating) * 2
+            yield MovieRecord(
+                source_id=str(ident),
+                title=str(title).strip(),
+                year=int(year) if year else None,
+                genres=_split(genre),
+                director=_text(director),
+                writer=_text(writer),
+                cast=_split(cast),
+                runtime_minutes=int(runtime) if runtime else None,
+                language=_split(language)[0] if _split(language) else None,
+                country=_text(country),
+                content_rating=_text(content),
+                rating=float(rating) if rating is not None else None,
+                votes=int(imdb_votes if imdb_votes is not None else user_reviews or 0) or None,
+                released=_date(released),
+                imdb_id=_text(imdb),
+            )
+    finally:
+        conn.close()

@@ -1,0 +1,233 @@
+"""Writing a catalogue: binary COPY into a staging table, indexes, then one atomic swap.
+
+Everything happens in one transaction: readers keep seeing the previous movies until the
+commit, and a failed or interrupted load rolls back to them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import psycopg
+from psycopg import sql
+from psycopg.types.json import Jsonb
+
+from movierec import queries
+from movierec.errors import MovierecError
+from movierec.progress import Advance
+
+# pg_advisory_lock key shared by every movierec load ("movierec" in ASCII, folded to 63 bits).
+LOAD_LOCK_KEY = 0x6D6F76696572_6563 & 0x7FFF_FFFF_FFFF_FFFF
+
+LIVE = "movies"
+STAGING = "movies_staging"
+
+# (column, PostgreSQL type for binary COPY), in COPY order.
+COLUMNS: list[tuple[str, str]] = [
+    ("id", "int8"),
+    ("source", "text"),
+    ("source_id", "text"),
+    ("imdb_id", "text"),
+    ("title", "text"),
+    ("year", "int4"),
+    ("genres", "text[]"),
+    ("predicted_genres", "text[]"),
+    ("genre_scores", "jsonb"),
+    ("embedding", "vector"),
+    ("director", "text"),
+    ("writer", "text"),
+    ("cast_members", "text[]"),
+    ("runtime_minutes", "int4"),
+    ("language", "text"),
+    ("country", "text"),
+    ("content_rating", "text"),
+    ("rating", "float4"),
+    ("votes", "int4"),
+    ("released", "date"),
+    ("overview", "text"),
+]
+
+_INDEXDEF = re.compile(
+    r"^CREATE (?P<unique>UNIQUE )?INDEX (?P<name>\S+) ON (?:ONLY )?(?P<table>\S+) USING (?P<rest>.+)$",
+    re.DOTALL,
+)
+
+
+@dataclass(frozen=True)
+class IndexDef:
+    """One index of the live table and the constraint it backs, if any."""
+
+    name: str
+    unique: bool
+    using: str
+    constraint: str | None
+    constraint_type: str | None
+
+    @property
+    def staging_name(self) -> str:
+        """The name it is built under on the staging table (63 bytes at most)."""
+        return f"{self.name[:55]}_staging"
+
+
+@dataclass(frozen=True)
+class ModelRow:
+    """What the models table stores for one load."""
+
+    source: str
+    doc2vec: bytes
+    classifier: bytes
+    genre_vocab: list[str]
+    thresholds: list[float]
+    params: dict[str, Any]
+    metrics: dict[str, Any]
+
+
+@contextmanager
+def load_lock(conn: psycopg.Connection[Any]) -> Iterator[None]:
+    """Hold the load lock for the duration, or fail at once if another load has it."""
+    key = {"key": LOAD_LOCK_KEY}
+    row = conn.execute(queries.get("store", "try_load_lock").sql, key).fetchone()
+    conn.commit()
+    if not row or not row[0]:
+        raise MovierecError(
+            "another movierec load is running on this database; wait for it to finish and retry"
+        )
+    try:
+        yield
+    finally:
+        if not conn.closed:
+            conn.rollback()
+            conn.execute(queries.get("store", "release_load_lock").sql, key)
+            conn.commit()
+
+
+def index_definitions(conn: psycopg.Connection[Any], table: str = LIVE) -> list[IndexDef]:
+    """The live table's indexes, read from the catalog so later migrations carry over."""
+    defs = []
+    for name, definition, constraint, ctype in conn.execute(
+        queries.get("store", "index_definitions").sql, {"table": table}
+    ):
+        match = _INDEXDEF.match(definition)
+        if not match:  # pragma: no cover - pg_get_indexdef's format is fixed
+            raise MovierecError(f"cannot copy index {name}: unexpected definition {definition!r}")
+        defs.append(
+            IndexDef(name, bool(match["unique"]), match["rest"], constraint, ctype)
+        )
+    return defs
+
+
+def create_staging(conn: psycopg.Connection[Any]) -> None:
+    """An empty table shaped like ``movies``, without indexes (they are built after COPY)."""
+    conn.execute(
+        sql.SQL(
+            "create table {staging} (like {live} including defaults including identity "
+            "including constraints including generated including storage)"
+        ).format(staging=sql.Identifier(STAGING), live=sql.Identifier(LIVE))
+    )
+
+
+def copy_rows(
+    conn: psycopg.Connection[Any], rows: Iterable[Sequence[Any]], advance: Advance, every: int = 1000
+) -> int:
+    """Binary COPY rows (in :data:`COLUMNS` order) into the staging table; returns the count."""
+    statement = sql.SQL("copy {table} ({columns}) from stdin with (format binary)").format(
+        table=sql.Identifier(STAGING),
+        columns=sql.SQL(", ").join(sql.Identifier(name) for name, _ in COLUMNS),
+    )
+    count = 0
+    with conn.cursor() as cur, cur.copy(statement) as copy:
+        copy.set_types([kind for _, kind in COLUMNS])
+        for row in rows:
+            values = list(row)
+            values[8] = Jsonb(values[8])
+            copy.write_row(values)
+            count += 1
+            if count % every == 0:
+                advance(every)
+    advance(count % every)
+    return count
+
+
+def build_indexes(conn: psycopg.Connection[Any], indexes: list[IndexDef], advance: Advance) -> None:
+    """Build the live table's indexes on the staging table, then ANALYZE it."""
+    # HNSW builds far faster when the graph fits in maintenance_work_mem.
+    conn.execute("select set_config('maintenance_work_mem', %s, true)", ("1GB",))
+    for index in indexes:
+        conn.execute(
+            sql.SQL("create {unique}index {name} on {table} using {rest}").format(
+                unique=sql.SQL("unique " if index.unique else ""),
+                name=sql.Identifier(index.staging_name),
+                table=sql.Identifier(STAGING),
+                rest=sql.SQL(index.using),  # type: ignore[arg-type] - from pg_get_indexdef
+            )
+        )
+        if index.constraint_type in ("p", "u"):
+            kind = "primary key" if index.constraint_type == "p" else "unique"
+            conn.execute(
+                sql.SQL("alter table {table} add constraint {name} {kind} using index {name}").format(
+                    table=sql.Identifier(STAGING),
+                    name=sql.Identifier(index.staging_name),
+                    kind=sql.SQL(kind),  # type: ignore[arg-type] - one of two literals
+                )
+            )
+        advance(1)
+    conn.execute(sql.SQL("analyze {}").format(sql.Identifier(STAGING)))
+
+
+def swap(conn: psycopg.Connection[Any], indexes: list[IndexDef], model: ModelRow) -> int:
+    """Replace the live table by the staging one and store the model; returns the model id.
+
+    Runs inside the caller's transaction; the exclusive lock is held only until its commit.
+    """
+    conn.execute("select set_config('lock_timeout', %s, true)", ("60s",))
+    live, staging = sql.Identifier(LIVE), sql.Identifier(STAGING)
+    conn.execute(sql.SQL("lock table {} in access exclusive mode").format(live))
+    conn.execute(sql.SQL("drop table {}").format(live))
+    conn.execute(sql.SQL("alter table {} rename to {}").format(staging, live))
+    for index in indexes:
+        if index.constraint:
+            conn.execute(
+                sql.SQL("alter table {} rename constraint {} to {}").format(
+                    live, sql.Identifier(index.staging_name), sql.Identifier(index.constraint)
+                )
+            )
+        else:
+            conn.execute(
+                sql.SQL("alter index {} rename to {}").format(
+                    sql.Identifier(index.staging_name), sql.Identifier(index.name)
+                )
+            )
+    # The identity sequence came with the staging table; give it the live name back and move
+    # it past the loaded ids so rows added later get fresh ones.
+    seq = conn.execute("select pg_get_serial_sequence(%s, 'id')", (LIVE,)).fetchone()
+    if seq and seq[0]:
+        schema, _, name = str(seq[0]).rpartition(".")
+        seq_id = sql.Identifier(schema.strip('"'), name.strip('"'))
+        if name.strip('"') != f"{LIVE}_id_seq":
+            conn.execute(
+                sql.SQL("alter sequence {} rename to {}").format(seq_id, sql.Identifier(f"{LIVE}_id_seq"))
+            )
+        conn.execute(
+            "select setval(pg_get_serial_sequence(%s, 'id'), coalesce(max(id), 0) + 1, false) "
+            "from movies",
+            (LIVE,),
+        )
+    conn.execute(queries.get("store", "delete_models").sql)
+    row = conn.execute(
+        queries.get("store", "insert_model").sql,
+        {
+            "source": model.source,
+            "doc2vec": model.doc2vec,
+            "classifier": model.classifier,
+            "genre_vocab": model.genre_vocab,
+            "thresholds": model.thresholds,
+            "params": Jsonb(model.params),
+            "metrics": Jsonb(model.metrics),
+        },
+    ).fetchone()
+    assert row is not None
+    return int(row[0])

@@ -1,0 +1,39 @@
+-- Loading: catalogue reads the loader needs to stage a new catalogue beside the live one.
+
+-- name: index_definitions
+-- The indexes of a table with the constraint each one backs (primary key, unique), if any.
+select i.relname as name,
+       pg_get_indexdef(i.oid) as definition,
+       c.conname as constraint_name,
+       c.contype::text as constraint_type
+  from pg_index as x
+  join pg_class as i on i.oid = x.indexrelid
+  left join pg_constraint as c on c.conindid = x.indexrelid and c.conrelid = x.indrelid
+ where x.indrelid = %(table)s::regclass
+ order by (c.contype is null), i.relname
+
+-- name: try_load_lock
+-- Take the session-level advisory lock that keeps two loads from interleaving.
+select pg_try_advisory_lock(%(key)s::bigint)
+
+-- name: release_load_lock
+-- Release the load lock.
+select pg_advisory_unlock(%(key)s::bigint)
+
+-- name: delete_models
+-- Forget every stored model; the swap inserts the new one in the same transaction.
+delete from models
+
+-- name: insert_model
+-- Store the trained models and their metrics; returns the new row's id.
+insert into models (source, doc2vec, classifier, genre_vocab, thresholds, params, metrics)
+values (%(source)s, %(doc2vec)s, %(classifier)s, %(genre_vocab)s, %(thresholds)s,
+        %(params)s, %(metrics)s)
+returning id
+
+-- name: latest_model_summary
+-- The stored model's metadata, without the large binary columns.
+select id, source, genre_vocab, thresholds, params, metrics, created_at
+  from models
+ order by created_at desc, id desc
+ limit 1
