@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from logging.config import fileConfig
+from typing import Any
 
 from alembic import context
 from sqlalchemy import create_engine, pool
@@ -17,7 +18,7 @@ if config.config_file_name is not None and not config.attributes.get("skip_loggi
 target_metadata = None
 
 
-def _url() -> str:
+def _url() -> Any:
     return sqlalchemy_url(config.attributes.get("url") or database_url())
 
 

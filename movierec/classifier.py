@@ -54,6 +54,9 @@ class ClassifierParams:
 class GenreMLP(nn.Module):
     """Standardize, one hidden ReLU layer, one logit per genre."""
 
+    mean: torch.Tensor
+    std: torch.Tensor
+
     def __init__(self, n_inputs: int, n_genres: int, hidden: int, dropout: float) -> None:
         super().__init__()
         self.register_buffer("mean", torch.zeros(n_inputs))
@@ -127,7 +130,7 @@ def apply_thresholds(probabilities: FloatArray, thresholds: FloatArray) -> BoolA
     if probabilities.shape[1] and empty.any():
         top = probabilities[empty].argmax(axis=1)
         chosen[np.flatnonzero(empty), top] = True
-    return chosen  # type: ignore[no-any-return]
+    return chosen
 
 
 def choose_thresholds(
@@ -170,7 +173,7 @@ def train(
     train_idx: npt.NDArray[np.int64],
     val_idx: npt.NDArray[np.int64],
     genres: list[str],
-    params: ClassifierParams = ClassifierParams(),  # noqa: B008 - frozen dataclass
+    params: ClassifierParams = ClassifierParams(),
     on_epoch: Callable[[int, float], None] | None = None,
 ) -> TrainedClassifier:
     """Fit the MLP on ``train_idx`` with early stopping on ``val_idx``, then tune thresholds."""
@@ -189,7 +192,7 @@ def train(
     )
     loss_fn = nn.BCEWithLogitsLoss()
     best_loss, best_state, stale, epoch = float("inf"), model.state_dict(), 0, 0
-    for epoch in range(1, params.max_epochs + 1):  # noqa: B007 - reported after the loop
+    for epoch in range(1, params.max_epochs + 1):
         model.train()
         order = torch.randperm(len(x_train), generator=generator)
         for start in range(0, len(order), params.batch_size):
@@ -224,7 +227,11 @@ def to_bytes(fitted: TrainedClassifier) -> bytes:
 
 
 def from_bytes(
-    data: bytes, n_inputs: int, genres: list[str], thresholds: Sequence[float], params: ClassifierParams
+    data: bytes,
+    n_inputs: int,
+    genres: list[str],
+    thresholds: Sequence[float],
+    params: ClassifierParams,
 ) -> TrainedClassifier:
     """Rebuild a classifier stored by :func:`to_bytes`."""
     model = GenreMLP(n_inputs, len(genres), params.hidden, params.dropout)

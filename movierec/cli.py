@@ -99,7 +99,9 @@ def load(
 @app.command()
 def similar(
     title: Annotated[str, typer.Argument(help="The movie's title (case-insensitive).")],
-    year: Annotated[int | None, typer.Option(help="The year, when several films share the title.")] = None,
+    year: Annotated[
+        int | None, typer.Option(help="The year, when several films share the title.")
+    ] = None,
     k: Annotated[int, typer.Option("-k", "--k", min=1, max=1000, help="How many movies.")] = 10,
     as_json: JsonFlag = False,
 ) -> None:
@@ -159,7 +161,9 @@ def db_upgrade(
 
 @db_app.command("downgrade")
 def db_downgrade(
-    revision: Annotated[str, typer.Argument(help="Target revision; 'base' drops movierec's tables.")],
+    revision: Annotated[
+        str, typer.Argument(help="Target revision; 'base' drops movierec's tables.")
+    ],
 ) -> None:
     """Migrate the schema down to REVISION (data in dropped tables is lost).
 
@@ -188,20 +192,19 @@ def _fail(message: str, code: int = 2) -> NoReturn:
 
 
 def main() -> None:
-    """Console entry point: user errors become one line on stderr and exit status 2."""
-    import click
+    """Console entry point: user errors become one line on stderr and exit status 2.
 
+    Usage errors are typer's own (exit 2); everything movierec raises for the user is caught here.
+    """
     try:
-        app(prog_name="movierec", standalone_mode=False)
-    except click.exceptions.Exit as exc:
-        raise SystemExit(exc.exit_code) from None
-    except click.ClickException as exc:
-        exc.show()
-        raise SystemExit(exc.exit_code) from None
-    except (click.exceptions.Abort, KeyboardInterrupt):
-        _fail("interrupted; nothing was changed by the interrupted command", 130)
+        app(prog_name="movierec")
+    except KeyboardInterrupt:
+        _fail("interrupted; the command's changes were rolled back", 130)
     except AmbiguousTitleError as exc:
-        lines = [f"  {c['title']} ({c['year']}), {c['director'] or 'director unknown'}" for c in exc.candidates]
+        lines = [
+            f"  {c['title']} ({c['year']}), {c['director'] or 'director unknown'}"
+            for c in exc.candidates
+        ]
         sys.stderr.write("\n".join(lines) + "\n")
         _fail(str(exc))
     except NotFoundError as exc:

@@ -71,15 +71,37 @@ def database_url(settings: Settings | None = None) -> str:
     return _start_embedded(settings)
 
 
-def sqlalchemy_url(dsn: str) -> str:
-    """The SQLAlchemy form of a libpq URL (psycopg 3 driver), for Alembic."""
-    if dsn.startswith(("postgresql+psycopg://", "postgresql+psycopg2://")):
-        return dsn.replace("postgresql+psycopg2://", "postgresql+psycopg://", 1)
-    for prefix in ("postgresql://", "postgres://"):
-        if dsn.startswith(prefix):
-            return "postgresql+psycopg://" + dsn[len(prefix) :]
-    raise MovierecError(
-        f"MOVIEREC_DATABASE_URL must be a postgresql:// URL, got {mask_password(dsn)!r}"
+def sqlalchemy_url(dsn: str) -> Any:
+    """The SQLAlchemy URL (psycopg 3 driver) for a libpq URL or key=value DSN, for Alembic."""
+    from psycopg.conninfo import conninfo_to_dict
+    from sqlalchemy.engine import URL
+
+    try:
+        params = conninfo_to_dict(libpq_url(dsn))
+    except psycopg.ProgrammingError as exc:
+        raise MovierecError(f"invalid database URL {mask_password(dsn)!r}: {exc}") from None
+    user = params.pop("user", None)
+    password = params.pop("password", None)
+    database = params.pop("dbname", None)
+    host = params.pop("host", None)
+    port = params.pop("port", None)
+    if port is not None and not str(port).isdigit():
+        raise MovierecError(
+            f"invalid database URL {mask_password(dsn)!r}: port {port!r} is not a number"
+        )
+    query = {key: str(value) for key, value in params.items()}
+    if host and str(host).startswith("/"):
+        # A Unix socket folder travels in the query string, as libpq URLs write it.
+        query["host"] = str(host)
+        host = None
+    return URL.create(
+        "postgresql+psycopg",
+        username=str(user) if user else None,
+        password=str(password) if password else None,
+        host=str(host) if host else None,
+        port=int(port) if port else None,
+        database=str(database) if database else None,
+        query=query,
     )
 
 
@@ -88,7 +110,9 @@ def libpq_url(dsn: str) -> str:
     return re.sub(r"^postgres(ql)?\+\w+://", "postgresql://", dsn)
 
 
-def connect(dsn: str | None = None, *, register: bool = True, **kwargs: Any) -> psycopg.Connection[Any]:
+def connect(
+    dsn: str | None = None, *, register: bool = True, **kwargs: Any
+) -> psycopg.Connection[Any]:
     """Open a connection; with ``register``, teach it the ``vector`` type.
 
     Errors become one-line :class:`MovierecError` messages with the password masked.

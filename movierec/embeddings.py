@@ -66,7 +66,7 @@ class _EpochCallback:
 
 def train(
     documents: Sequence[list[str]],
-    params: Doc2VecParams = Doc2VecParams(),  # noqa: B008 - frozen dataclass
+    params: Doc2VecParams = Doc2VecParams(),
     on_epoch: Callable[[], None] | None = None,
 ) -> Any:
     """Train a Doc2Vec model whose document vector ``i`` belongs to ``documents[i]``."""
@@ -114,7 +114,9 @@ def from_bytes(data: bytes) -> Any:
     return pickle.loads(data)
 
 
-def center(vectors: npt.NDArray[np.float32]) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
+def center(
+    vectors: npt.NDArray[np.float32],
+) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
     """Subtract the catalogue mean and scale to unit length; returns (vectors, mean).
 
     Doc2Vec vectors share a large common direction (cosine distances all near 0.003 on the
@@ -124,8 +126,11 @@ def center(vectors: npt.NDArray[np.float32]) -> tuple[npt.NDArray[np.float32], n
     return normalize(vectors, mean), mean
 
 
-def normalize(vectors: npt.NDArray[np.float32], mean: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+def normalize(
+    vectors: npt.NDArray[np.float32], mean: npt.NDArray[np.float32]
+) -> npt.NDArray[np.float32]:
     """Centre by a stored mean and scale rows to unit length (zero rows stay zero)."""
     centred = vectors - mean
     norms = np.linalg.norm(centred, axis=-1, keepdims=True)
-    return (centred / np.maximum(norms, 1e-12)).astype(np.float32)
+    unit: npt.NDArray[np.float32] = (centred / np.maximum(norms, 1e-12)).astype(np.float32)
+    return unit

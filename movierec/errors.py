@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class MovierecError(Exception):
     """A user-facing error: what went wrong, where, and what to do about it."""
@@ -10,7 +12,7 @@ class MovierecError(Exception):
 class NotFoundError(MovierecError):
     """A title that matches no movie; carries the closest titles as suggestions."""
 
-    def __init__(self, message: str, suggestions: list[dict[str, object]]) -> None:
+    def __init__(self, message: str, suggestions: list[dict[str, Any]]) -> None:
         super().__init__(message)
         self.suggestions = suggestions
 
@@ -18,6 +20,6 @@ class NotFoundError(MovierecError):
 class AmbiguousTitleError(MovierecError):
     """A title shared by several movies; carries the candidates so the user can pick a year."""
 
-    def __init__(self, message: str, candidates: list[dict[str, object]]) -> None:
+    def __init__(self, message: str, candidates: list[dict[str, Any]]) -> None:
         super().__init__(message)
         self.candidates = candidates

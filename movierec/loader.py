@@ -62,9 +62,27 @@ def _rows(
 ) -> Iterator[tuple[Any, ...]]:
     for i, r in enumerate(records):
         yield (
-            i + 1, source, r.source_id, r.imdb_id, r.title, r.year, r.genres, predicted[i],
-            scores[i], vectors[i], r.director, r.writer, r.cast, r.runtime_minutes, r.language,
-            r.country, r.content_rating, r.rating, r.votes, r.released, r.overview,
+            i + 1,
+            source,
+            r.source_id,
+            r.imdb_id,
+            r.title,
+            r.year,
+            r.genres,
+            predicted[i],
+            scores[i],
+            vectors[i],
+            r.director,
+            r.writer,
+            r.cast,
+            r.runtime_minutes,
+            r.language,
+            r.country,
+            r.content_rating,
+            r.rating,
+            r.votes,
+            r.released,
+            r.overview,
         )
 
 

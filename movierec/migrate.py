@@ -51,9 +51,9 @@ def downgrade(dsn: str | None, revision: str) -> None:
 
 def current(dsn: str | None = None) -> str | None:
     """The revision the database is at, or None before the first migration."""
+    from alembic.runtime.migration import MigrationContext
     from sqlalchemy import create_engine, pool
 
-    from alembic.runtime.migration import MigrationContext
     from movierec.database import sqlalchemy_url
 
     engine = create_engine(sqlalchemy_url(dsn or database_url()), poolclass=pool.NullPool)

@@ -25,7 +25,7 @@ class Query:
     @property
     def sql(self) -> sql.SQL:
         """The statement as a composable; its values stay ``%(name)s`` placeholders."""
-        return sql.SQL(self.text)  # type: ignore[arg-type]
+        return sql.SQL(self.text)
 
     @property
     def params(self) -> list[str]:
@@ -51,7 +51,8 @@ def parse(text: str) -> dict[str, Query]:
     for i, match in enumerate(matches):
         end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
         body = text[match.end() : end].strip("\n")
-        doc_lines, sql_lines = [], []
+        doc_lines: list[str] = []
+        sql_lines: list[str] = []
         for line in body.splitlines():
             if not sql_lines and line.startswith("--"):
                 doc_lines.append(line.lstrip("-").strip())

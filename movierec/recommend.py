@@ -51,7 +51,9 @@ def apply_search_settings(conn: psycopg.Connection[Any]) -> None:
         conn.execute("select set_config(%s, %s, true)", (name, value))
 
 
-def resolve_title(conn: psycopg.Connection[Any], title: str, year: int | None = None) -> tuple[QueryMovie, Any]:
+def resolve_title(
+    conn: psycopg.Connection[Any], title: str, year: int | None = None
+) -> tuple[QueryMovie, Any]:
     """Find the one movie called ``title`` (case-insensitive), with its embedding.
 
     Raises :class:`NotFoundError` with the closest titles, or :class:`AmbiguousTitleError` with

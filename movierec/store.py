@@ -114,9 +114,7 @@ def index_definitions(conn: psycopg.Connection[Any], table: str = LIVE) -> list[
         match = _INDEXDEF.match(definition)
         if not match:  # pragma: no cover - pg_get_indexdef's format is fixed
             raise MovierecError(f"cannot copy index {name}: unexpected definition {definition!r}")
-        defs.append(
-            IndexDef(name, bool(match["unique"]), match["rest"], constraint, ctype)
-        )
+        defs.append(IndexDef(name, bool(match["unique"]), match["rest"], constraint, ctype))
     return defs
 
 
@@ -131,7 +129,10 @@ def create_staging(conn: psycopg.Connection[Any]) -> None:
 
 
 def copy_rows(
-    conn: psycopg.Connection[Any], rows: Iterable[Sequence[Any]], advance: Advance, every: int = 1000
+    conn: psycopg.Connection[Any],
+    rows: Iterable[Sequence[Any]],
+    advance: Advance,
+    every: int = 1000,
 ) -> int:
     """Binary COPY rows (in :data:`COLUMNS` order) into the staging table; returns the count."""
     statement = sql.SQL("copy {table} ({columns}) from stdin with (format binary)").format(
@@ -162,16 +163,19 @@ def build_indexes(conn: psycopg.Connection[Any], indexes: list[IndexDef], advanc
                 unique=sql.SQL("unique " if index.unique else ""),
                 name=sql.Identifier(index.staging_name),
                 table=sql.Identifier(STAGING),
-                rest=sql.SQL(index.using),  # type: ignore[arg-type] - from pg_get_indexdef
+                # Catalog text from pg_get_indexdef (method, columns, opclass, WITH), not input.
+                rest=sql.SQL(index.using),
             )
         )
         if index.constraint_type in ("p", "u"):
             kind = "primary key" if index.constraint_type == "p" else "unique"
             conn.execute(
-                sql.SQL("alter table {table} add constraint {name} {kind} using index {name}").format(
+                sql.SQL(
+                    "alter table {table} add constraint {name} {kind} using index {name}"
+                ).format(
                     table=sql.Identifier(STAGING),
                     name=sql.Identifier(index.staging_name),
-                    kind=sql.SQL(kind),  # type: ignore[arg-type] - one of two literals
+                    kind=sql.SQL(kind),
                 )
             )
         advance(1)
@@ -209,7 +213,9 @@ def swap(conn: psycopg.Connection[Any], indexes: list[IndexDef], model: ModelRow
         seq_id = sql.Identifier(schema.strip('"'), name.strip('"'))
         if name.strip('"') != f"{LIVE}_id_seq":
             conn.execute(
-                sql.SQL("alter sequence {} rename to {}").format(seq_id, sql.Identifier(f"{LIVE}_id_seq"))
+                sql.SQL("alter sequence {} rename to {}").format(
+                    seq_id, sql.Identifier(f"{LIVE}_id_seq")
+                )
             )
         conn.execute(
             "select setval(pg_get_serial_sequence(%s, 'id'), coalesce(max(id), 0) + 1, false) "

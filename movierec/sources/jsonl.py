@@ -14,7 +14,13 @@ from movierec.records import MovieRecord
 _LIST_FIELDS = {"genres", "cast"}
 _INT_FIELDS = {"year", "runtime_minutes", "votes"}
 _TEXT_FIELDS = {
-    "director", "writer", "language", "country", "content_rating", "imdb_id", "overview",
+    "director",
+    "writer",
+    "language",
+    "country",
+    "content_rating",
+    "imdb_id",
+    "overview",
 }
 
 
@@ -79,7 +85,7 @@ def read_jsonl(path: Path) -> Iterator[MovieRecord]:
     with handle:
         line_no = 0
         try:
-            for line_no, line in enumerate(handle, start=1):  # noqa: B007 - used after the loop
+            for line_no, line in enumerate(handle, start=1):
                 if not line.strip():
                     continue
                 where = f"{path}:{line_no}"

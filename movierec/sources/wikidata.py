@@ -48,8 +48,25 @@ def read_wikidata(path: Path) -> Iterator[MovieRecord]:
         ) from exc
     try:
         for row in rows:
-            (ident, imdb, title, year, content, runtime, genre, released, director, writer,
-             cast, imdb_rating, imdb_votes, language, country, user_rating, user_reviews) = row
+            (
+                ident,
+                imdb,
+                title,
+                year,
+                content,
+                runtime,
+                genre,
+                released,
+                director,
+                writer,
+                cast,
+                imdb_rating,
+                imdb_votes,
+                language,
+                country,
+                user_rating,
+                user_reviews,
+            ) = row
             if not _text(title):
                 continue
             rating = imdb_rating if imdb_rating is not None else user_rating

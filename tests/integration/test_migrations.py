@@ -1,0 +1,72 @@
+"""Alembic owns the schema: upgrade head, downgrade base, upgrade head again."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import psycopg
+
+from movierec import migrate
+
+
+def _objects(url: str) -> dict[str, set[str]]:
+    with psycopg.connect(url) as conn:
+        tables = {
+            r[0]
+            for r in conn.execute("select tablename from pg_tables where schemaname = 'public'")
+        }
+        indexes = {
+            r[0]
+            for r in conn.execute("select indexname from pg_indexes where schemaname = 'public'")
+        }
+        functions = {
+            r[0]
+            for r in conn.execute(
+                "select proname from pg_proc where pronamespace = 'public'::regnamespace "
+                "and proname like any (array['similar_movies%', 'movierec_%'])"
+            )
+        }
+        extensions = {r[0] for r in conn.execute("select extname from pg_extension")}
+    return {"tables": tables, "indexes": indexes, "functions": functions, "extensions": extensions}
+
+
+def test_round_trip(make_database: Callable[[], str]) -> None:
+    url = make_database()
+    migrate.upgrade(url)
+    assert migrate.current(url) == "0001"
+    first = _objects(url)
+    assert {"movies", "models", "alembic_version"} <= first["tables"]
+    assert {
+        "movies_embedding_hnsw",
+        "movies_genres_gin",
+        "movies_predicted_genres_gin",
+        "movies_title_trgm",
+        "movies_pkey",
+        "movies_source_uq",
+    } <= first["indexes"]
+    assert first["functions"] == {"similar_movies", "similar_movies_by_id", "movierec_similar_to"}
+    assert {"vector", "pg_trgm"} <= first["extensions"]
+
+    migrate.downgrade(url, "base")
+    assert migrate.current(url) is None
+    after_down = _objects(url)
+    assert after_down["tables"] == {"alembic_version"}
+    assert after_down["functions"] == set()
+
+    migrate.upgrade(url)
+    assert _objects(url) == first
+
+
+def test_hnsw_index_uses_cosine_ops(make_database: Callable[[], str]) -> None:
+    url = make_database()
+    migrate.upgrade(url)
+    with psycopg.connect(url) as conn:
+        row = conn.execute(
+            "select indexdef from pg_indexes where indexname = 'movies_embedding_hnsw'"
+        ).fetchone()
+        dims = conn.execute(
+            "select format_type(atttypid, atttypmod) from pg_attribute "
+            "where attrelid = 'movies'::regclass and attname = 'embedding'"
+        ).fetchone()
+    assert row is not None and "hnsw" in row[0] and "vector_cosine_ops" in row[0]
+    assert dims == ("vector(100)",)

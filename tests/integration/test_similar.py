@@ -1,0 +1,143 @@
+"""`similar` on real PostgreSQL: the one query, its SQL function twins, lookups and the index."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import psycopg
+import pytest
+
+from movierec import queries
+from movierec.errors import AmbiguousTitleError, MovierecError, NotFoundError
+from movierec.recommend import apply_search_settings, resolve_title, similar, similar_to_vector
+
+Conn = psycopg.Connection[Any]
+
+
+def test_similar_returns_k_nearest_sharing_a_predicted_genre(conn: Conn) -> None:
+    movie, results = similar(conn, "The Matrix", k=10)
+    assert movie.title == "The Matrix" and movie.year == 1999
+    assert movie.predicted_genres, "the classifier always predicts at least one genre"
+    assert len(results) == 10
+    assert movie.id not in {r.id for r in results}
+    distances = [r.distance for r in results]
+    assert distances == sorted(distances)
+    for r in results:
+        assert set(r.genres) & set(movie.predicted_genres)
+
+
+def test_title_lookup_is_case_insensitive(conn: Conn) -> None:
+    upper, _ = similar(conn, "THE MATRIX", k=3)
+    lower, _ = similar(conn, "the matrix", k=3)
+    assert upper.id == lower.id
+
+
+def test_sql_function_by_title_matches_the_cli_query(conn: Conn) -> None:
+    _, results = similar(conn, "The Matrix", k=10)
+    rows = conn.execute(
+        "select id, title, year, genres, distance from similar_movies('The Matrix', 10)"
+    ).fetchall()
+    assert [(r.id, r.title, r.year, r.genres) for r in results] == [row[:4] for row in rows]
+    assert [r.distance for r in results] == pytest.approx([row[4] for row in rows], abs=1e-9)
+
+
+def test_sql_function_by_id_matches_the_cli_query(conn: Conn) -> None:
+    movie, results = similar(conn, "Hamlet", year=1996, k=7)
+    rows = conn.execute("select id from similar_movies_by_id(%s, 7)", (movie.id,)).fetchall()
+    assert [r.id for r in results] == [row[0] for row in rows]
+
+
+def test_duplicate_titles_need_a_year(conn: Conn) -> None:
+    with pytest.raises(AmbiguousTitleError) as info:
+        resolve_title(conn, "Hamlet")
+    years = sorted(c["year"] for c in info.value.candidates)
+    assert years == [1948, 1990, 1996, 2000, 2011]
+    assert all(c["director"] for c in info.value.candidates)
+    movie, _ = resolve_title(conn, "Hamlet", 1990)
+    assert movie.year == 1990 and movie.director == "Franco Zeffirelli"
+
+
+def test_sql_function_reports_duplicates_and_takes_a_year(conn: Conn) -> None:
+    with pytest.raises(psycopg.errors.CardinalityViolation) as info:
+        conn.execute("select * from similar_movies('Hamlet', 5)")
+    assert "5 movies" in str(info.value)
+    conn.rollback()
+    rows = conn.execute("select id from similar_movies('Hamlet', 5, 1996)").fetchall()
+    assert len(rows) == 5
+
+
+def test_not_found_suggests_closest_titles(conn: Conn) -> None:
+    with pytest.raises(NotFoundError) as info:
+        resolve_title(conn, "matrx")
+    assert info.value.suggestions[0]["title"] == "The Matrix"
+    with pytest.raises(psycopg.errors.NoDataFound) as sql_info:
+        conn.execute("select * from similar_movies('matrx')")
+    assert sql_info.value.diag.message_hint is not None
+    assert "The Matrix" in sql_info.value.diag.message_hint
+
+
+def test_unknown_year_is_not_found(conn: Conn) -> None:
+    with pytest.raises(NotFoundError):
+        resolve_title(conn, "The Matrix", 1950)
+
+
+def test_selective_filter_still_returns_k_rows_through_hnsw(conn: Conn) -> None:
+    """A genre on ~1% of movies: iterative HNSW scans must keep going until k rows pass."""
+    count = conn.execute("select count(*) from movies where genres && '{Western}'").fetchone()
+    assert count == (9,)  # 0.6% of the fixture films
+    movie, embedding = resolve_title(conn, "The Matrix")
+    # Force the HNSW plan: on a small table the planner may prefer an exact GIN scan.
+    conn.execute("select set_config('enable_seqscan', 'off', true)")
+    conn.execute("select set_config('enable_bitmapscan', 'off', true)")
+    apply_search_settings(conn)
+    plan = "\n".join(
+        row[0]
+        for row in conn.execute(
+            b"explain " + queries.get("similar", "similar_to_vector").text.encode(),
+            {"embedding": embedding, "genres": ["Western"], "exclude_id": movie.id, "k": 9},
+        )
+    )
+    assert "movies_embedding_hnsw" in plan
+    # k = every Western: the scan must find all of them, with nothing else.
+    results = similar_to_vector(conn, embedding, ["Western"], exclude_id=movie.id, k=9)
+    assert len(results) == 9
+    assert all("Western" in r.genres for r in results)
+    exact = conn.execute("select id from movies where genres && '{Western}'").fetchall()
+    assert {r.id for r in results} == {row[0] for row in exact}
+
+
+def test_similarity_query_uses_the_hnsw_index(conn: Conn) -> None:
+    movie, embedding = resolve_title(conn, "The Matrix")
+    apply_search_settings(conn)
+    plan = "\n".join(
+        row[0]
+        for row in conn.execute(
+            b"explain " + queries.get("similar", "similar_to_vector").text.encode(),
+            {"embedding": embedding, "genres": ["Drama"], "exclude_id": movie.id, "k": 10},
+        )
+    )
+    assert "Index Scan using movies_embedding_hnsw" in plan
+
+
+def test_empty_genre_filter_is_refused(conn: Conn) -> None:
+    _, embedding = resolve_title(conn, "The Matrix")
+    with pytest.raises(MovierecError, match="genre filter is empty"):
+        similar_to_vector(conn, embedding, [], k=5)
+
+
+def test_free_vector_query(conn: Conn) -> None:
+    """The same query serves a vector that is not a stored movie's."""
+    from pgvector import Vector
+
+    vector = Vector([1.0] + [0.0] * 99)
+    results = similar_to_vector(conn, vector, ["Comedy"], k=5)
+    assert len(results) == 5
+    assert all("Comedy" in r.genres for r in results)
+
+
+def test_every_movie_has_a_predicted_genre_and_scores(conn: Conn) -> None:
+    row = conn.execute(
+        "select count(*) filter (where cardinality(predicted_genres) = 0), "
+        "count(*) filter (where genre_scores = '{}'::jsonb), count(*) from movies"
+    ).fetchone()
+    assert row == (0, 0, 1437)

@@ -1,0 +1,87 @@
+"""The genre classifier: thresholds, scores and training on separable data."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from movierec import classifier as clf
+
+RNG_SEED = 42
+
+
+def test_apply_thresholds_keeps_the_top_genre_when_none_passes() -> None:
+    probs = np.array([[0.1, 0.3, 0.2], [0.9, 0.6, 0.1]], dtype=np.float32)
+    chosen = clf.apply_thresholds(probs, np.array([0.5, 0.5, 0.5], dtype=np.float32))
+    assert chosen.tolist() == [[False, True, False], [True, True, False]]
+
+
+def test_thresholds_are_compared_to_probabilities_per_genre() -> None:
+    probs = np.array([[0.3, 0.3]], dtype=np.float32)
+    chosen = clf.apply_thresholds(probs, np.array([0.25, 0.35], dtype=np.float32))
+    assert chosen.tolist() == [[True, False]]
+
+
+def test_choose_thresholds_maximizes_f1_on_a_hand_checked_case() -> None:
+    # Genre 0: positives score 0.42 and 0.40, negatives 0.30 and 0.10 -> any cut in (0.30, 0.40].
+    # Genre 1: no positives -> stays 0.5.
+    probs = np.array([[0.42, 0.9], [0.40, 0.8], [0.30, 0.1], [0.10, 0.2]], dtype=np.float32)
+    truth = np.array([[1, 0], [1, 0], [0, 0], [0, 0]], dtype=np.float32)
+    thresholds = clf.choose_thresholds(probs, truth)
+    assert 0.30 < thresholds[0] <= 0.40
+    assert thresholds[1] == pytest.approx(0.5)
+
+
+def test_f1_scores_on_a_hand_checked_case() -> None:
+    truth = np.array([[1, 0], [1, 1], [0, 1]], dtype=np.float32)
+    predicted = np.array([[True, False], [True, False], [True, True]])
+    scores = clf.f1_scores(truth, predicted, ["A", "B"])
+    # A: tp 2, fp 1, fn 0 -> 0.8; B: tp 1, fp 0, fn 1 -> 0.667; micro: tp 3, fp 1, fn 1 -> 0.75
+    assert scores["per_genre"] == {"A": 0.8, "B": 0.6667}
+    assert scores["micro_f1"] == pytest.approx(0.75)
+    assert scores["macro_f1"] == pytest.approx((0.8 + 2 / 3) / 2)
+
+
+def test_vocabulary_drops_rare_genres_and_orders_by_frequency() -> None:
+    labels = [["Drama"], ["Drama", "Comedy"], ["Comedy", "Drama"], ["Western"]]
+    assert clf.genre_vocabulary(labels, min_count=2) == ["Drama", "Comedy"]
+    assert clf.multi_hot(labels, ["Drama", "Comedy"]).tolist() == [[1, 0], [1, 1], [1, 1], [0, 0]]
+
+
+def test_split_is_seeded_and_disjoint() -> None:
+    a = clf.split_indices(100, 0.15, 0.15, RNG_SEED)
+    b = clf.split_indices(100, 0.15, 0.15, RNG_SEED)
+    assert all((x == y).all() for x, y in zip(a, b, strict=True))
+    train, val, test = a
+    assert (len(train), len(val), len(test)) == (70, 15, 15)
+    assert len(set(train) | set(val) | set(test)) == 100
+
+
+def test_training_learns_separable_genres_and_outputs_probabilities() -> None:
+    rng = np.random.default_rng(RNG_SEED)
+    y = (rng.random((600, 3)) < 0.4).astype(np.float32)
+    empty = y.sum(axis=1) == 0  # like movies, every row has a genre (one is always predicted)
+    y[empty, rng.integers(0, 3, size=int(empty.sum()))] = 1.0
+    x = (y @ rng.normal(size=(3, 16)) + 0.3 * rng.normal(size=(600, 16))).astype(np.float32)
+    train, val, test = clf.split_indices(600, 0.2, 0.2, RNG_SEED)
+    params = clf.ClassifierParams(max_epochs=60, hidden=32, seed=RNG_SEED)
+    fitted = clf.train(x, y, train, val, ["A", "B", "C"], params)
+    probs = fitted.probabilities(x[test])
+    assert ((probs >= 0) & (probs <= 1)).all()
+    scores = clf.f1_scores(y[test], clf.apply_thresholds(probs, fitted.thresholds), ["A", "B", "C"])
+    assert scores["micro_f1"] > 0.9
+    again = clf.train(x, y, train, val, ["A", "B", "C"], params)
+    assert np.allclose(again.probabilities(x[test]), probs)
+
+
+def test_classifier_round_trips_through_bytes() -> None:
+    rng = np.random.default_rng(RNG_SEED)
+    x = rng.normal(size=(50, 8)).astype(np.float32)
+    y = (rng.random((50, 2)) < 0.5).astype(np.float32)
+    params = clf.ClassifierParams(max_epochs=3, hidden=8)
+    fitted = clf.train(x, y, np.arange(40), np.arange(40, 50), ["A", "B"], params)
+    restored = clf.from_bytes(
+        clf.to_bytes(fitted), 8, ["A", "B"], fitted.thresholds.tolist(), params
+    )
+    assert np.allclose(restored.probabilities(x), fitted.probabilities(x))
+    assert restored.predict(x) == fitted.predict(x)

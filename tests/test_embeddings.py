@@ -1,0 +1,47 @@
+"""Doc2Vec training: reproducible for a seed, centred unit vectors, serializable."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from movierec import embeddings
+
+DOCS = [
+    ["space", "ship", "cast:a", "director:x"],
+    ["space", "alien", "cast:a", "director:x"],
+    ["love", "paris", "cast:b", "director:y"],
+    ["love", "wedding", "cast:b", "director:y"],
+] * 10
+
+PARAMS = embeddings.Doc2VecParams(vector_size=16, epochs=5, min_count=1)
+
+
+def test_training_is_reproducible_for_a_seed() -> None:
+    a = embeddings.document_vectors(embeddings.train(DOCS, PARAMS), len(DOCS))
+    b = embeddings.document_vectors(embeddings.train(DOCS, PARAMS), len(DOCS))
+    assert a.shape == (40, 16)
+    assert np.array_equal(a, b)
+
+
+def test_epoch_callback_counts_epochs() -> None:
+    seen: list[int] = []
+    embeddings.train(DOCS, PARAMS, on_epoch=lambda: seen.append(1))
+    assert len(seen) == PARAMS.epochs
+
+
+def test_center_gives_unit_vectors_around_zero() -> None:
+    rng = np.random.default_rng(42)
+    vectors = (rng.normal(size=(30, 8)) + 5).astype(np.float32)
+    centred, mean = embeddings.center(vectors)
+    assert np.allclose(np.linalg.norm(centred, axis=1), 1.0, atol=1e-5)
+    assert np.allclose(mean, vectors.mean(axis=0))
+    assert np.allclose(embeddings.normalize(vectors[:1], mean), centred[:1])
+
+
+def test_model_round_trips_and_infers() -> None:
+    model = embeddings.train(DOCS, PARAMS)
+    restored = embeddings.from_bytes(embeddings.to_bytes(model))
+    assert np.array_equal(restored.dv[0], model.dv[0])
+    first = embeddings.infer(restored, ["space", "alien"])
+    assert first.shape == (16,)
+    assert np.array_equal(first, embeddings.infer(restored, ["space", "alien"]))
