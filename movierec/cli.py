@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
@@ -55,39 +56,85 @@ def load(
     source: Annotated[
         str | None,
         typer.Argument(
-            help="A sample name (wikidata-films) or a .jsonl / Wikidata .sqlite file.",
+            help="A sample (wikidata-films, movielens-small), a file, or a folder holding one.",
             show_default="wikidata-films",
         ),
     ] = None,
+    format: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            help="wikidata, tmdb, ml-100k, ml-1m, ml-latest, csv or jsonl (default: detected).",
+        ),
+    ] = None,
+    mapping: Annotated[
+        str | None,
+        typer.Option(
+            "--map", help="For csv/jsonl: FIELD=COLUMN pairs, e.g. title=name,genres=tags."
+        ),
+    ] = None,
+    genre_sep: Annotated[
+        str | None, typer.Option(help="Separator of genre lists in csv/jsonl (default: | or ,).")
+    ] = None,
+    rejects: Annotated[
+        Path | None, typer.Option(help="Write every rejected row to this CSV file.")
+    ] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Fail on any rejected row.")] = False,
+    append: Annotated[
+        bool,
+        typer.Option(
+            "--append", help="Add to the loaded movies (deduplicated) instead of replacing them."
+        ),
+    ] = False,
     seed: Annotated[int, typer.Option(help="Seed for every random choice.")] = 42,
     epochs: Annotated[int, typer.Option(min=1, help="Doc2Vec training epochs.")] = 20,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
     as_json: JsonFlag = False,
 ) -> None:
-    """Load movies, train the embedding and genre models, and replace the catalogue.
+    """Load movies (and ratings), train the embedding and genre models, and replace the catalogue.
 
-    The previous catalogue stays queryable during the load and is kept if the load fails.
+    Rows that cannot be used are rejected and counted by reason; the rest load. The previous
+    catalogue stays queryable during the load and is kept if the load fails.
 
     Example: movierec load            (the 17,472-film Wikidata sample)
+
+    Example: movierec load ml-latest-small/ --append --rejects rejects.csv
     """
     from movierec.classifier import ClassifierParams
     from movierec.embeddings import Doc2VecParams
     from movierec.loader import load as run_load
+    from movierec.sources.tabular import parse_mapping
 
     result = run_load(
         source,
         doc2vec=Doc2VecParams(epochs=epochs, seed=seed),
         classifier_params=ClassifierParams(seed=seed),
         show_progress=not quiet and not as_json,
+        format=format,
+        mapping=parse_mapping(mapping),
+        genre_sep=genre_sep,
+        rejects_path=rejects,
+        strict=strict,
+        append=append,
     )
     if as_json:
         _print_json(result.as_json())
         return
     metrics = result.metrics
+    merged = f", {result.merged:,} already loaded" if result.merged else ""
     typer.echo(
-        f"loaded {result.movies:,} movies from {result.source} "
-        f"({result.labelled:,} with genres, {len(result.genres)} genres predicted)"
+        f"loaded {result.movies:,} movies from {result.source}{merged} "
+        f"({result.labelled:,} with genres, {len(result.genres)} genres predicted), "
+        f"{result.ratings:,} ratings"
     )
+    rejected = result.rejected
+    if rejected["total"]:
+        by_reason = ", ".join(f"{n:,} {reason}" for reason, n in rejected["by_reason"].items())
+        typer.echo(f"rejected {rejected['total']:,} rows: {by_reason}")
+        for example in rejected["examples"]:
+            typer.echo(f"  {example}")
+        if rejected["file"]:
+            typer.echo(f"  all rejected rows: {rejected['file']}")
     typer.echo(
         f"genre classifier, held out ({metrics['test_movies']:,} movies, genre words withheld): "
         f"micro-F1 {metrics['micro_f1']:.3f}, macro-F1 {metrics['macro_f1']:.3f}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -14,8 +15,9 @@ from movierec.database import connect, database_url
 from movierec.embeddings import Doc2VecParams
 from movierec.errors import MovierecError
 from movierec.progress import Stages
-from movierec.records import MovieRecord
-from movierec.sources import open_source
+from movierec.records import MovieRecord, Rating, Reject
+from movierec.rejects import RejectLog
+from movierec.sources import Source, open_source
 
 logger = logging.getLogger(__name__)
 
@@ -23,14 +25,39 @@ MIN_MOVIES = 10
 
 
 @dataclass
+class Catalogue:
+    """The movies a load writes: database id, source name and record, in id order."""
+
+    ids: list[int] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    records: list[MovieRecord] = field(default_factory=list)
+    merged: int = 0
+    """Movies of the new source that were already loaded (``--append``)."""
+    by_source_id: dict[str, int] = field(default_factory=dict)
+    """The new source's movie ids → database ids, for its ratings."""
+
+    def add(self, movie_id: int, source: str, record: MovieRecord) -> None:
+        """Append one movie."""
+        self.ids.append(movie_id)
+        self.sources.append(source)
+        self.records.append(record)
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+
+@dataclass
 class LoadResult:
-    """What a load did: counts, held-out scores, and seconds per stage."""
+    """What a load did: counts, rejects, held-out scores, and seconds per stage."""
 
     source: str
     movies: int
     labelled: int
     genres: list[str]
     metrics: dict[str, Any]
+    rejected: dict[str, Any]
+    ratings: int = 0
+    merged: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
     model_id: int | None = None
 
@@ -40,6 +67,9 @@ class LoadResult:
             "source": self.source,
             "movies": self.movies,
             "labelled": self.labelled,
+            "ratings": self.ratings,
+            "merged": self.merged,
+            "rejected": self.rejected,
             "genres": self.genres,
             "metrics": self.metrics,
             "seconds": self.seconds,
@@ -53,37 +83,93 @@ def effective_min_genre_count(requested: int, labelled: int) -> int:
     return min(requested, max(2, round(labelled * 0.01)))
 
 
-def _rows(
-    source: str,
-    records: list[MovieRecord],
+def dedupe_key(record: MovieRecord) -> tuple[str, ...]:
+    """How ``--append`` recognizes a movie already loaded: imdb id, else title and year."""
+    if record.imdb_id:
+        return ("imdb", record.imdb_id.lower())
+    return ("title", record.title.casefold(), str(record.year))
+
+
+def _record_of_row(row: dict[str, Any]) -> MovieRecord:
+    return MovieRecord(
+        source_id=row["source_id"],
+        title=row["title"],
+        year=row["year"],
+        genres=list(row["genres"]),
+        director=row["director"],
+        writer=row["writer"],
+        cast=list(row["cast_members"]),
+        runtime_minutes=row["runtime_minutes"],
+        language=row["language"],
+        country=row["country"],
+        content_rating=row["content_rating"],
+        rating=row["rating"],
+        votes=row["votes"],
+        released=row["released"],
+        imdb_id=row["imdb_id"],
+        overview=row["overview"],
+        tagline=row["tagline"],
+        keywords=list(row["keywords"]),
+    )
+
+
+def build_catalogue(
+    source: Source, new: list[MovieRecord], existing: list[dict[str, Any]] | None
+) -> Catalogue:
+    """Number the movies: existing ones keep their ids, new ones follow (``--append``)."""
+    catalogue = Catalogue()
+    known: dict[tuple[str, ...], int] = {}
+    for row in existing or []:
+        record = _record_of_row(row)
+        catalogue.add(row["id"], row["source"], record)
+        known.setdefault(dedupe_key(record), row["id"])
+    next_id = max(catalogue.ids, default=0) + 1
+    for record in new:
+        key = dedupe_key(record)
+        if key in known:
+            catalogue.merged += 1
+            catalogue.by_source_id[record.source_id] = known[key]
+            continue
+        known[key] = next_id
+        catalogue.by_source_id[record.source_id] = next_id
+        catalogue.add(next_id, source.name, record)
+        next_id += 1
+    return catalogue
+
+
+def _movie_rows(
+    catalogue: Catalogue,
     vectors: np.ndarray[Any, Any],
     predicted: list[list[str]],
     scores: list[dict[str, float]],
 ) -> Iterator[tuple[Any, ...]]:
-    for i, r in enumerate(records):
+    for i, r in enumerate(catalogue.records):
         yield (
-            i + 1,
-            source,
-            r.source_id,
-            r.imdb_id,
-            r.title,
-            r.year,
-            r.genres,
-            predicted[i],
-            scores[i],
-            vectors[i],
-            r.director,
-            r.writer,
-            r.cast,
-            r.runtime_minutes,
-            r.language,
-            r.country,
-            r.content_rating,
-            r.rating,
-            r.votes,
-            r.released,
-            r.overview,
-        )
+            catalogue.ids[i], catalogue.sources[i], r.source_id, r.imdb_id, r.title, r.year,
+            r.genres, predicted[i], scores[i], vectors[i], r.director, r.writer, r.cast,
+            r.runtime_minutes, r.language, r.country, r.content_rating, r.rating, r.votes,
+            r.released, r.overview, r.tagline, r.keywords,
+        )  # fmt: skip
+
+
+def _rating_rows(
+    items: Iterator[Rating | Reject], by_source_id: dict[str, int], rejects: RejectLog, label: str
+) -> Iterator[tuple[Any, ...]]:
+    for item in items:
+        if isinstance(item, Reject):
+            rejects.add(item)
+            continue
+        movie_id = by_source_id.get(item.movie_source_id)
+        if movie_id is None:
+            rejects.add(
+                Reject(
+                    f"{label}: user {item.user_id}",
+                    "unknown-movie",
+                    f"rating of movie {item.movie_source_id!r}, which is not loaded",
+                )
+            )
+            continue
+        yield (item.user_id, movie_id, item.rating, item.rated_at)
 
 
 def load(
@@ -93,107 +179,148 @@ def load(
     doc2vec: Doc2VecParams | None = None,
     classifier_params: Any = None,
     show_progress: bool = True,
+    format: str | None = None,
+    mapping: dict[str, str] | None = None,
+    genre_sep: str | None = None,
+    rejects_path: Path | None = None,
+    strict: bool = False,
+    append: bool = False,
 ) -> LoadResult:
     """Read a source, train both models and replace the loaded catalogue in one transaction.
 
-    The previous catalogue stays queryable throughout and is kept if anything fails.
+    The previous catalogue stays queryable throughout and is kept if anything fails. With
+    ``append``, the loaded movies and ratings are kept and the source's are added to them.
     """
-
     from movierec import classifier, embeddings, store
     from movierec.text import document
 
     doc2vec = doc2vec or Doc2VecParams()
     clf_params = classifier_params or classifier.ClassifierParams()
     stages = Stages(show=show_progress)
-    source = open_source(source_spec)
-
-    with stages.stage("read") as advance:
-        records = []
-        for record in source.records():
-            records.append(record)
-            advance(1)
-    if len(records) < MIN_MOVIES:
-        raise MovierecError(
-            f"{source.path}: {len(records)} movies read; a load needs at least {MIN_MOVIES}"
-        )
-    source_ids = {r.source_id for r in records}
-    if len(source_ids) != len(records):
-        raise MovierecError(f"{source.path}: movie ids repeat; each id must be unique")
-
-    with stages.stage("tokenize", total=len(records)) as advance:
-        documents = []
-        for record in records:
-            documents.append(document(record))
-            advance(1)
-
-    with stages.stage("doc2vec", total=doc2vec.epochs) as advance:
-        d2v = embeddings.train(documents, doc2vec, on_epoch=lambda: advance(1))
-        vectors, mean = embeddings.center(embeddings.document_vectors(d2v, len(records)))
-
-    labelled = [i for i, r in enumerate(records) if r.genres]
-    min_count = effective_min_genre_count(clf_params.min_genre_count, len(labelled))
-    genres = classifier.genre_vocabulary([records[i].genres for i in labelled], min_count)
-    if len(genres) < 1 or len(labelled) < MIN_MOVIES:
-        raise MovierecError(
-            f"{source.path}: {len(labelled)} movies have genres and no genre is labelled on "
-            f"{min_count}+ movies; the classifier needs labelled genres to learn from"
-        )
-    with stages.stage("classifier", total=clf_params.max_epochs) as advance:
-        x = vectors[labelled]
-        y = classifier.multi_hot([records[i].genres for i in labelled], genres)
-        train_idx, val_idx, test_idx = classifier.split_indices(
-            len(labelled), clf_params.validation_fraction, clf_params.test_fraction, clf_params.seed
-        )
-        fitted = classifier.train(
-            x, y, train_idx, val_idx, genres, clf_params, on_epoch=lambda e, loss: advance(1)
-        )
-        test_pred = classifier.apply_thresholds(
-            fitted.probabilities(x[test_idx]), fitted.thresholds
-        )
-        metrics = classifier.f1_scores(y[test_idx], test_pred, genres)
-        metrics.update(
-            test_movies=len(test_idx),
-            train_movies=len(train_idx),
-            validation_movies=len(val_idx),
-            epochs=fitted.epochs_run,
-        )
-        probabilities = fitted.probabilities(vectors)
-        chosen = classifier.apply_thresholds(probabilities, fitted.thresholds)
-        predicted = [[genres[j] for j in np.flatnonzero(row)] for row in chosen]
-        scores = [
-            {g: round(float(p), 4) for g, p in zip(genres, row, strict=True)}
-            for row in probabilities
-        ]
-
-    model = store.ModelRow(
-        source=source.name,
-        doc2vec=embeddings.to_bytes(d2v),
-        classifier=classifier.to_bytes(fitted),
-        genre_vocab=genres,
-        thresholds=[float(t) for t in fitted.thresholds],
-        params={
-            "doc2vec": doc2vec.as_dict(),
-            "classifier": clf_params.as_dict(),
-            "min_genre_count": min_count,
-            "embedding_mean": [round(float(v), 7) for v in mean],
-            "text": "title, director, writer, cast, language, country, decade, rating; no genres",
-        },
-        metrics=metrics,
-    )
-
+    source = open_source(source_spec, format=format, mapping=mapping, genre_sep=genre_sep)
     dsn = dsn or database_url()
     with stages.stage("migrate"):
         migrate.upgrade(dsn)
-    with connect(dsn) as conn, store.load_lock(conn):
-        indexes = store.index_definitions(conn)
+
+    with (
+        RejectLog(rejects_path, strict) as rejects,
+        connect(dsn) as conn,
+        store.load_lock(conn),
+    ):
+        with stages.stage("read") as advance:
+            new: list[MovieRecord] = []
+            for item in source.movies():
+                if isinstance(item, Reject):
+                    rejects.add(item)
+                else:
+                    new.append(item)
+                    advance(1)
+            existing = store.existing_movies(conn) if append else None
+            conn.rollback()
+            catalogue = build_catalogue(source, new, existing)
+        if not new:
+            raise MovierecError(
+                f"{source.label}: no movies to load ({rejects.summary()})"
+                + (f"; first: {rejects.examples[0]}" if rejects.examples else "")
+            )
+        if len(catalogue) < MIN_MOVIES:
+            raise MovierecError(
+                f"{source.label}: {len(catalogue)} movies; a load needs at least {MIN_MOVIES}"
+            )
+
+        records = catalogue.records
+        with stages.stage("tokenize", total=len(records)) as advance:
+            documents = []
+            for record in records:
+                documents.append(document(record))
+                advance(1)
+
+        with stages.stage("doc2vec", total=doc2vec.epochs) as advance:
+            d2v = embeddings.train(documents, doc2vec, on_epoch=lambda: advance(1))
+            vectors, mean = embeddings.center(embeddings.document_vectors(d2v, len(records)))
+
+        labelled = [i for i, r in enumerate(records) if r.genres]
+        min_count = effective_min_genre_count(clf_params.min_genre_count, len(labelled))
+        genres = classifier.genre_vocabulary([records[i].genres for i in labelled], min_count)
+        if not genres or len(labelled) < MIN_MOVIES:
+            raise MovierecError(
+                f"{source.label}: {len(labelled)} movies have genres and no genre is labelled on "
+                f"{min_count}+ movies; the classifier needs labelled genres to learn from"
+            )
+        with stages.stage("classifier", total=clf_params.max_epochs) as advance:
+            x = vectors[labelled]
+            y = classifier.multi_hot([records[i].genres for i in labelled], genres)
+            train_idx, val_idx, test_idx = classifier.split_indices(
+                len(labelled),
+                clf_params.validation_fraction,
+                clf_params.test_fraction,
+                clf_params.seed,
+            )
+            fitted = classifier.train(
+                x, y, train_idx, val_idx, genres, clf_params, on_epoch=lambda e, loss: advance(1)
+            )
+            test_pred = classifier.apply_thresholds(
+                fitted.probabilities(x[test_idx]), fitted.thresholds
+            )
+            metrics = classifier.f1_scores(y[test_idx], test_pred, genres)
+            metrics.update(
+                test_movies=len(test_idx),
+                train_movies=len(train_idx),
+                validation_movies=len(val_idx),
+                epochs=fitted.epochs_run,
+            )
+            probabilities = fitted.probabilities(vectors)
+            chosen = classifier.apply_thresholds(probabilities, fitted.thresholds)
+            predicted = [[genres[j] for j in np.flatnonzero(row)] for row in chosen]
+            scores = [
+                {g: round(float(p), 4) for g, p in zip(genres, row, strict=True)}
+                for row in probabilities
+            ]
+
+        model = store.ModelRow(
+            source=source.name,
+            doc2vec=embeddings.to_bytes(d2v),
+            classifier=classifier.to_bytes(fitted),
+            genre_vocab=genres,
+            thresholds=[float(t) for t in fitted.thresholds],
+            params={
+                "doc2vec": doc2vec.as_dict(),
+                "classifier": clf_params.as_dict(),
+                "min_genre_count": min_count,
+                "embedding_mean": [round(float(v), 7) for v in mean],
+                "text": "title, overview, tagline, keywords, people, language, country, decade; no genres",
+            },
+            metrics=metrics,
+        )
+
+        movie_indexes = store.index_definitions(conn, store.MOVIES)
+        rating_indexes = store.index_definitions(conn, store.RATINGS)
         with stages.stage("copy", total=len(records)) as advance:
-            store.create_staging(conn)
-            rows = _rows(source.name, records, vectors, predicted, scores)
-            store.copy_rows(conn, rows, advance)
-        with stages.stage("index", total=len(indexes)) as advance:
-            store.build_indexes(conn, indexes, advance)
+            store.create_staging(conn, store.MOVIES)
+            store.copy_rows(conn, _movie_rows(catalogue, vectors, predicted, scores), advance)
+        with stages.stage("ratings") as advance:
+            store.create_staging(conn, store.RATINGS)
+            if append:
+                store.copy_live_ratings(conn)
+            rows = _rating_rows(source.ratings(), catalogue.by_source_id, rejects, source.label)
+            store.copy_rows(conn, rows, advance, store.RATINGS)
+            duplicates = store.dedupe_ratings(conn)
+            for _ in range(duplicates):
+                rejects.add(
+                    Reject(
+                        source.label,
+                        "duplicate-rating",
+                        "a later rating of the same movie by the same user is kept",
+                    )
+                )
+        with stages.stage("index", total=len(movie_indexes) + len(rating_indexes)) as advance:
+            store.build_indexes(conn, movie_indexes, advance, store.MOVIES)
+            store.build_indexes(conn, rating_indexes, advance, store.RATINGS)
         with stages.stage("swap"):
-            model_id = store.swap(conn, indexes, model)
+            model_id = store.swap(
+                conn, [(store.MOVIES, movie_indexes), (store.RATINGS, rating_indexes)], model
+            )
+            rating_count = conn.execute("select count(*) from ratings").fetchone()
             conn.commit()
 
     return LoadResult(
@@ -202,6 +329,9 @@ def load(
         labelled=len(labelled),
         genres=genres,
         metrics=metrics,
+        rejected=rejects.as_json(),
+        ratings=int(rating_count[0]) if rating_count else 0,
+        merged=catalogue.merged,
         seconds=stages.seconds,
         model_id=model_id,
     )

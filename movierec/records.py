@@ -30,3 +30,30 @@ class MovieRecord:
     released: dt.date | None = None
     imdb_id: str | None = None
     overview: str | None = None
+    tagline: str | None = None
+    keywords: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Rating:
+    """One user's rating of one movie, keyed by the movie's id within its source."""
+
+    user_id: int
+    movie_source_id: str
+    rating: float
+    rated_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class Reject:
+    """An input row that was not loaded, and why."""
+
+    where: str
+    """``file:line`` of the row."""
+    reason: str
+    """A short category, e.g. ``duplicate-id``; rejects are counted by it."""
+    detail: str
+    """What exactly was wrong with this row."""
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.reason}: {self.detail}"

@@ -23,11 +23,21 @@ from movierec.progress import Advance
 # pg_advisory_lock key shared by every movierec load ("movierec" in ASCII, folded to 63 bits).
 LOAD_LOCK_KEY = 0x6D6F76696572_6563 & 0x7FFF_FFFF_FFFF_FFFF
 
-LIVE = "movies"
-STAGING = "movies_staging"
 
-# (column, PostgreSQL type for binary COPY), in COPY order.
-COLUMNS: list[tuple[str, str]] = [
+@dataclass(frozen=True)
+class Table:
+    """A table a load replaces, and its columns in COPY order with their binary COPY types."""
+
+    live: str
+    columns: list[tuple[str, str]]
+
+    @property
+    def staging(self) -> str:
+        """The table a load fills before the swap."""
+        return f"{self.live}_staging"
+
+
+MOVIE_COLUMNS: list[tuple[str, str]] = [
     ("id", "int8"),
     ("source", "text"),
     ("source_id", "text"),
@@ -49,7 +59,14 @@ COLUMNS: list[tuple[str, str]] = [
     ("votes", "int4"),
     ("released", "date"),
     ("overview", "text"),
+    ("tagline", "text"),
+    ("keywords", "text[]"),
 ]
+MOVIES = Table("movies", MOVIE_COLUMNS)
+RATINGS = Table(
+    "ratings",
+    [("user_id", "int8"), ("movie_id", "int8"), ("rating", "float4"), ("rated_at", "timestamptz")],
+)
 
 _INDEXDEF = re.compile(
     r"^CREATE (?P<unique>UNIQUE )?INDEX (?P<name>\S+) ON (?:ONLY )?(?P<table>\S+) USING (?P<rest>.+)$",
@@ -105,11 +122,11 @@ def load_lock(conn: psycopg.Connection[Any]) -> Iterator[None]:
             conn.commit()
 
 
-def index_definitions(conn: psycopg.Connection[Any], table: str = LIVE) -> list[IndexDef]:
+def index_definitions(conn: psycopg.Connection[Any], table: Table = MOVIES) -> list[IndexDef]:
     """The live table's indexes, read from the catalog so later migrations carry over."""
     defs = []
     for name, definition, constraint, ctype in conn.execute(
-        queries.get("store", "index_definitions").sql, {"table": table}
+        queries.get("store", "index_definitions").sql, {"table": table.live}
     ):
         match = _INDEXDEF.match(definition)
         if not match:  # pragma: no cover - pg_get_indexdef's format is fixed
@@ -118,13 +135,17 @@ def index_definitions(conn: psycopg.Connection[Any], table: str = LIVE) -> list[
     return defs
 
 
-def create_staging(conn: psycopg.Connection[Any]) -> None:
-    """An empty table shaped like ``movies``, without indexes (they are built after COPY)."""
+def create_staging(conn: psycopg.Connection[Any], table: Table = MOVIES) -> None:
+    """An empty table shaped like the live one, without indexes (they are built after COPY).
+
+    A staging table left by a crashed session cannot exist: it is created inside the load's
+    transaction, which the server rolls back when its client dies.
+    """
     conn.execute(
         sql.SQL(
             "create table {staging} (like {live} including defaults including identity "
             "including constraints including generated including storage)"
-        ).format(staging=sql.Identifier(STAGING), live=sql.Identifier(LIVE))
+        ).format(staging=sql.Identifier(table.staging), live=sql.Identifier(table.live))
     )
 
 
@@ -132,19 +153,22 @@ def copy_rows(
     conn: psycopg.Connection[Any],
     rows: Iterable[Sequence[Any]],
     advance: Advance,
+    table: Table = MOVIES,
     every: int = 1000,
 ) -> int:
-    """Binary COPY rows (in :data:`COLUMNS` order) into the staging table; returns the count."""
+    """Binary COPY rows (in the table's column order) into its staging table; returns the count."""
     statement = sql.SQL("copy {table} ({columns}) from stdin with (format binary)").format(
-        table=sql.Identifier(STAGING),
-        columns=sql.SQL(", ").join(sql.Identifier(name) for name, _ in COLUMNS),
+        table=sql.Identifier(table.staging),
+        columns=sql.SQL(", ").join(sql.Identifier(name) for name, _ in table.columns),
     )
+    json_columns = [i for i, (_, kind) in enumerate(table.columns) if kind == "jsonb"]
     count = 0
     with conn.cursor() as cur, cur.copy(statement) as copy:
-        copy.set_types([kind for _, kind in COLUMNS])
+        copy.set_types([kind for _, kind in table.columns])
         for row in rows:
             values = list(row)
-            values[8] = Jsonb(values[8])
+            for i in json_columns:
+                values[i] = Jsonb(values[i])
             copy.write_row(values)
             count += 1
             if count % every == 0:
@@ -153,7 +177,9 @@ def copy_rows(
     return count
 
 
-def build_indexes(conn: psycopg.Connection[Any], indexes: list[IndexDef], advance: Advance) -> None:
+def build_indexes(
+    conn: psycopg.Connection[Any], indexes: list[IndexDef], advance: Advance, table: Table = MOVIES
+) -> None:
     """Build the live table's indexes on the staging table, then ANALYZE it."""
     # HNSW builds far faster when the graph fits in maintenance_work_mem.
     conn.execute("select set_config('maintenance_work_mem', %s, true)", ("1GB",))
@@ -162,7 +188,7 @@ def build_indexes(conn: psycopg.Connection[Any], indexes: list[IndexDef], advanc
             sql.SQL("create {unique}index {name} on {table} using {rest}").format(
                 unique=sql.SQL("unique " if index.unique else ""),
                 name=sql.Identifier(index.staging_name),
-                table=sql.Identifier(STAGING),
+                table=sql.Identifier(table.staging),
                 # Catalog text from pg_get_indexdef (method, columns, opclass, WITH), not input.
                 rest=sql.SQL(index.using),
             )
@@ -173,22 +199,23 @@ def build_indexes(conn: psycopg.Connection[Any], indexes: list[IndexDef], advanc
                 sql.SQL(
                     "alter table {table} add constraint {name} {kind} using index {name}"
                 ).format(
-                    table=sql.Identifier(STAGING),
+                    table=sql.Identifier(table.staging),
                     name=sql.Identifier(index.staging_name),
                     kind=sql.SQL(kind),
                 )
             )
         advance(1)
-    conn.execute(sql.SQL("analyze {}").format(sql.Identifier(STAGING)))
+    conn.execute(sql.SQL("analyze {}").format(sql.Identifier(table.staging)))
 
 
-def swap(conn: psycopg.Connection[Any], indexes: list[IndexDef], model: ModelRow) -> int:
-    """Replace the live table by the staging one and store the model; returns the model id.
+def dedupe_ratings(conn: psycopg.Connection[Any]) -> int:
+    """Keep the last copy of each (user, movie) rating in staging; returns how many were dropped."""
+    cur = conn.execute(queries.get("store", "dedupe_staged_ratings").sql)
+    return cur.rowcount
 
-    Runs inside the caller's transaction; the exclusive lock is held only until its commit.
-    """
-    conn.execute("select set_config('lock_timeout', %s, true)", ("60s",))
-    live, staging = sql.Identifier(LIVE), sql.Identifier(STAGING)
+
+def _swap_table(conn: psycopg.Connection[Any], table: Table, indexes: list[IndexDef]) -> None:
+    live, staging = sql.Identifier(table.live), sql.Identifier(table.staging)
     conn.execute(sql.SQL("lock table {} in access exclusive mode").format(live))
     conn.execute(sql.SQL("drop table {}").format(live))
     conn.execute(sql.SQL("alter table {} rename to {}").format(staging, live))
@@ -205,23 +232,41 @@ def swap(conn: psycopg.Connection[Any], indexes: list[IndexDef], model: ModelRow
                     sql.Identifier(index.staging_name), sql.Identifier(index.name)
                 )
             )
-    # The identity sequence came with the staging table; give it the live name back and move
+    # An identity sequence came with the staging table; give it the live name back and move
     # it past the loaded ids so rows added later get fresh ones.
-    seq = conn.execute("select pg_get_serial_sequence(%s, 'id')", (LIVE,)).fetchone()
+    if not any(name == "id" for name, _ in table.columns):
+        return
+    seq = conn.execute("select pg_get_serial_sequence(%s, 'id')", (table.live,)).fetchone()
     if seq and seq[0]:
         schema, _, name = str(seq[0]).rpartition(".")
-        seq_id = sql.Identifier(schema.strip('"'), name.strip('"'))
-        if name.strip('"') != f"{LIVE}_id_seq":
+        if name.strip('"') != f"{table.live}_id_seq":
             conn.execute(
                 sql.SQL("alter sequence {} rename to {}").format(
-                    seq_id, sql.Identifier(f"{LIVE}_id_seq")
+                    sql.Identifier(schema.strip('"'), name.strip('"')),
+                    sql.Identifier(f"{table.live}_id_seq"),
                 )
             )
         conn.execute(
-            "select setval(pg_get_serial_sequence(%s, 'id'), coalesce(max(id), 0) + 1, false) "
-            "from movies",
-            (LIVE,),
+            sql.SQL(
+                "select setval(pg_get_serial_sequence(%s, 'id'), coalesce(max(id), 0) + 1, false) "
+                "from {}"
+            ).format(live),
+            (table.live,),
         )
+
+
+def swap(
+    conn: psycopg.Connection[Any],
+    tables: list[tuple[Table, list[IndexDef]]],
+    model: ModelRow,
+) -> int:
+    """Replace live tables by their staging copies and store the model; returns the model id.
+
+    Runs inside the caller's transaction; the exclusive locks are held only until its commit.
+    """
+    conn.execute("select set_config('lock_timeout', %s, true)", ("60s",))
+    for table, indexes in tables:
+        _swap_table(conn, table, indexes)
     conn.execute(queries.get("store", "delete_models").sql)
     row = conn.execute(
         queries.get("store", "insert_model").sql,
@@ -237,3 +282,16 @@ def swap(conn: psycopg.Connection[Any], indexes: list[IndexDef], model: ModelRow
     ).fetchone()
     assert row is not None
     return int(row[0])
+
+
+def copy_live_ratings(conn: psycopg.Connection[Any]) -> int:
+    """Carry the loaded ratings into staging (``--append``); returns how many."""
+    return conn.execute(queries.get("store", "copy_live_ratings").sql).rowcount
+
+
+def existing_movies(conn: psycopg.Connection[Any]) -> list[dict[str, Any]]:
+    """Every loaded movie's stored fields (``--append`` retrains on them), in id order."""
+    from psycopg.rows import dict_row
+
+    with conn.cursor(row_factory=dict_row) as cur:
+        return cur.execute(queries.get("store", "existing_movies").sql).fetchall()

@@ -42,6 +42,9 @@ def document(record: MovieRecord) -> list[str]:
     tokens = tokenize(record.title)
     if record.overview:
         tokens += tokenize(record.overview)
+    if record.tagline:
+        tokens += tokenize(record.tagline)
+    tokens += [entity("keyword", k) for k in record.keywords]
     if record.director:
         tokens += [entity("director", d) for d in record.director.split(",") if d.strip()]
     if record.writer:

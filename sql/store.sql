@@ -37,3 +37,26 @@ select id, source, genre_vocab, thresholds, params, metrics, created_at
   from models
  order by created_at desc, id desc
  limit 1
+
+-- name: dedupe_staged_ratings
+-- Drop all but the last-copied rating of each (user, movie) pair from staging; COPY fills a
+-- fresh heap in order, so the highest ctid is the last copy.
+delete from ratings_staging as a
+ using ratings_staging as b
+ where a.user_id = b.user_id
+   and a.movie_id = b.movie_id
+   and a.ctid < b.ctid
+
+-- name: copy_live_ratings
+-- Carry every loaded rating into staging, for a load that appends to the catalogue.
+insert into ratings_staging (user_id, movie_id, rating, rated_at)
+select user_id, movie_id, rating, rated_at
+  from ratings
+
+-- name: existing_movies
+-- Every loaded movie's source fields, in id order, for a load that appends to the catalogue.
+select id, source, source_id, imdb_id, title, year, genres, director, writer, cast_members,
+       runtime_minutes, language, country, content_rating, rating, votes, released, overview,
+       tagline, keywords
+  from movies
+ order by id

@@ -7,8 +7,10 @@ answers; else MOVIEREC_TEST_DATABASE_URL; else the embedded server in a temporar
 from __future__ import annotations
 
 import os
+import socket
 import sqlite3
 import uuid
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,14 +23,33 @@ PGVECTOR_IMAGE = "pgvector/pgvector:pg17"
 
 
 def docker_available() -> bool:
-    """Whether a Docker engine answers (the client alone is not enough)."""
+    """Whether a Docker engine answers (the client alone is not enough).
+
+    The engine's socket is probed directly: docker-py leaks its socket when the ping fails.
+    """
+    host = os.environ.get("DOCKER_HOST", "unix:///var/run/docker.sock")
+    if host.startswith("unix://"):
+        path = host.removeprefix("unix://")
+        if not os.path.exists(path):
+            return False
+        try:
+            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
+                probe.settimeout(3)
+                probe.connect(path)
+                probe.sendall(b"GET /_ping HTTP/1.0\r\nHost: docker\r\n\r\n")
+                return b" 200 " in probe.recv(1024)
+        except OSError:
+            return False
     try:
         import docker
 
-        client = docker.from_env(timeout=3)
-        client.ping()
-        client.close()
-        return True
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            client = docker.DockerClient(base_url=host, timeout=3)
+            try:
+                return bool(client.ping())
+            finally:
+                client.close()
     except Exception:
         return False
 

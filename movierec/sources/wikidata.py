@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from movierec.errors import MovierecError
-from movierec.records import MovieRecord
+from movierec.records import MovieRecord, Reject
 
 _QUERY = """
 select o.ID, o.imdbID, o.Title, o.Year, o.Rating, o.Runtime, o.Genre, o.Released,
@@ -36,7 +36,7 @@ def _date(value: object) -> dt.date | None:
         return None
 
 
-def read_wikidata(path: Path) -> Iterator[MovieRecord]:
+def read_wikidata(path: Path) -> Iterator[MovieRecord | Reject]:
     """Yield the films of a Wikidata/OMDb-style SQLite file, ordered by id."""
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
@@ -68,6 +68,9 @@ def read_wikidata(path: Path) -> Iterator[MovieRecord]:
                 user_reviews,
             ) = row
             if not _text(title):
+                yield Reject(
+                    f"{path}:omdb id {ident}", "missing-title", f"film {ident} has no title"
+                )
                 continue
             rating = imdb_rating if imdb_rating is not None else user_rating
             # tomatoes' userRating is out of 5; movierec stores 0-10.

@@ -120,7 +120,7 @@ def _rows(url: str) -> list[tuple[Any, ...]]:
         ).fetchall()
 
 
-def test_bad_file_leaves_previous_data(make_database: Callable[[], str], tmp_path: Path) -> None:
+def test_strict_load_with_a_bad_row_leaves_previous_data(make_database: Callable[[], str], tmp_path: Path) -> None:
     url = make_database()
     load(
         str(_jsonl(tmp_path / "good.jsonl", _movies(50))),
@@ -133,8 +133,8 @@ def test_bad_file_leaves_previous_data(make_database: Callable[[], str], tmp_pat
     lines = [json.dumps(m) for m in _movies(40)]
     lines[25] = '{"title": "Broken", "year": 19'
     bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    with pytest.raises(MovierecError, match=r"bad\.jsonl:26: invalid JSON"):
-        load(str(bad), dsn=url, doc2vec=FAST, show_progress=False)
+    with pytest.raises(MovierecError, match=r"bad\.jsonl:26: malformed-row: invalid JSON"):
+        load(str(bad), dsn=url, doc2vec=FAST, show_progress=False, strict=True)
     assert _snapshot(url) == before
 
 
@@ -198,7 +198,7 @@ def test_readers_see_old_rows_until_the_swap_commits(
         store.build_indexes(writer, indexes, lambda n: None)
         assert reader.execute("select count(*) from movies").fetchone() == (30,)
         model = store.ModelRow("new", b"d", b"c", ["Comedy"], [0.5], {}, {})
-        store.swap(writer, indexes, model)
+        store.swap(writer, [(store.MOVIES, indexes)], model)
         writer.commit()
         assert reader.execute("select count(*) from movies").fetchone() == (10,)
         assert reader.execute("select source from models").fetchone() == ("new",)

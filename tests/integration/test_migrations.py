@@ -33,9 +33,9 @@ def _objects(url: str) -> dict[str, set[str]]:
 def test_round_trip(make_database: Callable[[], str]) -> None:
     url = make_database()
     migrate.upgrade(url)
-    assert migrate.current(url) == "0001"
+    assert migrate.current(url) == "0002"
     first = _objects(url)
-    assert {"movies", "models", "alembic_version"} <= first["tables"]
+    assert {"movies", "models", "ratings", "alembic_version"} <= first["tables"]
     assert {
         "movies_embedding_hnsw",
         "movies_genres_gin",
@@ -43,6 +43,8 @@ def test_round_trip(make_database: Callable[[], str]) -> None:
         "movies_title_trgm",
         "movies_pkey",
         "movies_source_uq",
+        "ratings_pkey",
+        "ratings_movie_id",
     } <= first["indexes"]
     assert first["functions"] == {"similar_movies", "similar_movies_by_id", "movierec_similar_to"}
     assert {"vector", "pg_trgm"} <= first["extensions"]
@@ -55,6 +57,21 @@ def test_round_trip(make_database: Callable[[], str]) -> None:
 
     migrate.upgrade(url)
     assert _objects(url) == first
+
+
+def test_each_revision_steps_down_and_up(make_database: Callable[[], str]) -> None:
+    url = make_database()
+    migrate.upgrade(url, "0001")
+    with psycopg.connect(url) as conn:
+        assert conn.execute("select to_regclass('ratings')").fetchone() == (None,)
+    migrate.upgrade(url)
+    migrate.downgrade(url, "0001")
+    with psycopg.connect(url) as conn:
+        assert conn.execute("select to_regclass('ratings')").fetchone() == (None,)
+        columns = {r[0] for r in conn.execute("select attname from pg_attribute where attrelid = 'movies'::regclass")}
+    assert "keywords" not in columns and "tagline" not in columns
+    migrate.upgrade(url)
+    assert migrate.current(url) == "0002"
 
 
 def test_hnsw_index_uses_cosine_ops(make_database: Callable[[], str]) -> None:
