@@ -238,15 +238,26 @@ def _fail(message: str, code: int = 2) -> NoReturn:
     raise SystemExit(code)
 
 
+class _Interrupted(BaseException):
+    """Ctrl-C, raised past click (which would swallow a KeyboardInterrupt silently)."""
+
+
+def _on_sigint(signum: int, frame: object) -> None:
+    raise _Interrupted
+
+
 def main() -> None:
     """Console entry point: user errors become one line on stderr and exit status 2.
 
     Usage errors are typer's own (exit 2); everything movierec raises for the user is caught here.
     """
+    import signal
+
+    signal.signal(signal.SIGINT, _on_sigint)
     try:
         app(prog_name="movierec")
-    except KeyboardInterrupt:
-        _fail("interrupted; the command's changes were rolled back", 130)
+    except (_Interrupted, KeyboardInterrupt):
+        _fail("interrupted; nothing was changed (a load rolls back to the previous catalogue)", 130)
     except AmbiguousTitleError as exc:
         lines = [
             f"  {c['title']} ({c['year']}), {c['director'] or 'director unknown'}"

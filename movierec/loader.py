@@ -125,12 +125,13 @@ def build_catalogue(
         known.setdefault(dedupe_key(record), row["id"])
     next_id = max(catalogue.ids, default=0) + 1
     for record in new:
+        # Only movies already loaded count as duplicates: within one source, two rows with the
+        # same title and year (or a shared imdb id) are the source's own business.
         key = dedupe_key(record)
         if key in known:
             catalogue.merged += 1
             catalogue.by_source_id[record.source_id] = known[key]
             continue
-        known[key] = next_id
         catalogue.by_source_id[record.source_id] = next_id
         catalogue.add(next_id, source.name, record)
         next_id += 1

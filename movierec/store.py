@@ -116,10 +116,20 @@ def load_lock(conn: psycopg.Connection[Any]) -> Iterator[None]:
     try:
         yield
     finally:
-        if not conn.closed:
-            conn.rollback()
-            conn.execute(queries.get("store", "release_load_lock").sql, key)
-            conn.commit()
+        _release(conn, key)
+
+
+def _release(conn: psycopg.Connection[Any], key: dict[str, int]) -> None:
+    """Roll back and unlock; an interrupted COPY can leave the connection unusable, and then
+    closing it is enough: the server rolls back and drops the session's locks."""
+    if conn.closed:
+        return
+    try:
+        conn.rollback()
+        conn.execute(queries.get("store", "release_load_lock").sql, key)
+        conn.commit()
+    except psycopg.Error:
+        conn.close()
 
 
 def index_definitions(conn: psycopg.Connection[Any], table: Table = MOVIES) -> list[IndexDef]:

@@ -63,7 +63,9 @@ def test_bad_jsonl_rows_are_rejected_with_file_and_line(
     tmp_path: Path, line: str, reason: str, detail: str
 ) -> None:
     path = tmp_path / "films.jsonl"
-    path.write_text('{"id": "a", "title": "First"}\n' + line + '\n{"title": "Last"}\n', encoding="utf-8")
+    path.write_text(
+        '{"id": "a", "title": "First"}\n' + line + '\n{"title": "Last"}\n', encoding="utf-8"
+    )
     records, rejects = _read(str(path))
     assert [r.title for r in records] == ["First", "Last"]
     assert len(rejects) == 1

@@ -40,6 +40,7 @@ COLUMNS = [
 ]
 _ID = re.compile(r"^\d{1,12}$")
 _IMDB = re.compile(r"^tt\d{5,10}$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MAX_CAST = 25
 
 
@@ -111,6 +112,13 @@ def _keywords(path: Path, wanted: set[str]) -> dict[str, list[str]]:
     return found
 
 
+def _names(row: list[str], col: dict[str, int], field: str) -> list[str]:
+    try:
+        return names(row[col[field]])
+    except LiteralError as exc:
+        raise ValueError(f"{field}: {exc}") from None
+
+
 def _parse(row: list[str], col: dict[str, int]) -> MovieRecord:
     """One metadata row; raises ValueError/LiteralError with the reason it is unusable."""
     ident = row[col["id"]].strip()
@@ -124,12 +132,12 @@ def _parse(row: list[str], col: dict[str, int]) -> MovieRecord:
     rating = _number(row[col["vote_average"]], "vote_average")
     votes = _number(row[col["vote_count"]], "vote_count")
     imdb = row[col["imdb_id"]].strip()
-    countries = names(row[col["production_countries"]])
+    countries = _names(row, col, "production_countries")
     return MovieRecord(
         source_id=ident,
         title=title,
         year=released.year if released else None,
-        genres=names(row[col["genres"]]),
+        genres=_names(row, col, "genres"),
         runtime_minutes=round(runtime) if runtime else None,
         language=row[col["original_language"]].strip() or None,
         country=", ".join(countries) or None,
@@ -154,7 +162,13 @@ def read_movies(path: Path) -> Iterator[MovieRecord | Reject]:
     for line, row in records:
         where = f"{path}:{line}"
         if len(row) != len(header):
-            yield Reject(where, "malformed-row", f"{len(row)} fields, expected {len(header)}")
+            hint = ""
+            if len(row) > col["id"] and _DATE.match(row[col["id"]].strip()):
+                hint = (
+                    f"; id {row[col['id']].strip()!r} is a date: the tail of a record split by a "
+                    "newline in its overview, shifted into the wrong columns"
+                )
+            yield Reject(where, "malformed-row", f"{len(row)} fields, expected {len(header)}{hint}")
             continue
         ident = row[col["id"]].strip()
         if not _ID.match(ident):

@@ -113,4 +113,26 @@ def test_full_sample_load_and_similar(make_database: object) -> None:
     assert data["metrics"]["micro_f1"] > 0.3
     similar = _run(url, "similar", "The Matrix", "--json")
     assert similar.returncode == 0, similar.stderr
-    assert len(json.loads(similar.stdout)["results"]) == 10
+    data = json.loads(similar.stdout)
+    assert len(data["results"]) == 10
+    # At full size the planner picks the HNSW index by itself.
+    from movierec import queries
+    from movierec.database import connect
+    from movierec.recommend import apply_search_settings, resolve_title
+
+    with connect(url) as conn:
+        movie, embedding = resolve_title(conn, "The Matrix")
+        apply_search_settings(conn)
+        plan = "\n".join(
+            row[0]
+            for row in conn.execute(
+                b"explain " + queries.get("similar", "similar_to_vector").text.encode(),
+                {
+                    "embedding": embedding,
+                    "genres": movie.predicted_genres,
+                    "exclude_id": movie.id,
+                    "k": 10,
+                },
+            )
+        )
+    assert "Index Scan using movies_embedding_hnsw" in plan, plan

@@ -120,7 +120,9 @@ def _rows(url: str) -> list[tuple[Any, ...]]:
         ).fetchall()
 
 
-def test_strict_load_with_a_bad_row_leaves_previous_data(make_database: Callable[[], str], tmp_path: Path) -> None:
+def test_strict_load_with_a_bad_row_leaves_previous_data(
+    make_database: Callable[[], str], tmp_path: Path
+) -> None:
     url = make_database()
     load(
         str(_jsonl(tmp_path / "good.jsonl", _movies(50))),

@@ -68,7 +68,12 @@ def test_each_revision_steps_down_and_up(make_database: Callable[[], str]) -> No
     migrate.downgrade(url, "0001")
     with psycopg.connect(url) as conn:
         assert conn.execute("select to_regclass('ratings')").fetchone() == (None,)
-        columns = {r[0] for r in conn.execute("select attname from pg_attribute where attrelid = 'movies'::regclass")}
+        columns = {
+            r[0]
+            for r in conn.execute(
+                "select attname from pg_attribute where attrelid = 'movies'::regclass"
+            )
+        }
     assert "keywords" not in columns and "tagline" not in columns
     migrate.upgrade(url)
     assert migrate.current(url) == "0002"

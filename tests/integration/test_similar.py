@@ -106,8 +106,12 @@ def test_selective_filter_still_returns_k_rows_through_hnsw(conn: Conn) -> None:
     assert {r.id for r in results} == {row[0] for row in exact}
 
 
-def test_similarity_query_uses_the_hnsw_index(conn: Conn) -> None:
+def test_similarity_query_prefers_hnsw_to_the_genre_index(conn: Conn) -> None:
+    """With a broad filter, HNSW beats a GIN scan plus sort. (On 1,437 rows a sequential scan
+    costs about the same as either and the planner's pick varies, so it is ruled out here; the
+    slow test checks the unforced plan on the full sample.)"""
     movie, embedding = resolve_title(conn, "The Matrix")
+    conn.execute("select set_config('enable_seqscan', 'off', true)")
     apply_search_settings(conn)
     plan = "\n".join(
         row[0]
@@ -116,7 +120,7 @@ def test_similarity_query_uses_the_hnsw_index(conn: Conn) -> None:
             {"embedding": embedding, "genres": ["Drama"], "exclude_id": movie.id, "k": 10},
         )
     )
-    assert "Index Scan using movies_embedding_hnsw" in plan
+    assert "Index Scan using movies_embedding_hnsw" in plan, plan
 
 
 def test_empty_genre_filter_is_refused(conn: Conn) -> None:
