@@ -143,39 +143,359 @@ def load(
     typer.echo(f"time: {sum(result.seconds.values()):.1f}s ({stages})")
 
 
-@app.command()
-def similar(
-    title: Annotated[str, typer.Argument(help="The movie's title (case-insensitive).")],
-    year: Annotated[
-        int | None, typer.Option(help="The year, when several films share the title.")
-    ] = None,
-    k: Annotated[int, typer.Option("-k", "--k", min=1, max=1000, help="How many movies.")] = 10,
-    as_json: JsonFlag = False,
-) -> None:
-    """Movies like TITLE: nearest embeddings among films sharing its predicted genres.
+# Filters shared by `similar` and `recommend`.
+YearFrom = Annotated[
+    int | None, typer.Option(help="Only movies from this year on.", rich_help_panel="Filters")
+]
+YearTo = Annotated[
+    int | None, typer.Option(help="Only movies up to this year.", rich_help_panel="Filters")
+]
+RuntimeMin = Annotated[
+    int | None, typer.Option(help="Minimum runtime in minutes.", rich_help_panel="Filters")
+]
+RuntimeMax = Annotated[
+    int | None, typer.Option(help="Maximum runtime in minutes.", rich_help_panel="Filters")
+]
+MinRating = Annotated[
+    float | None, typer.Option(help="Minimum rating (0-10).", rich_help_panel="Filters")
+]
+MinVotes = Annotated[
+    int | None, typer.Option(help="Minimum number of votes.", rich_help_panel="Filters")
+]
+Genre = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--genre", help="Must have this genre (repeatable: all of them).", rich_help_panel="Filters"
+    ),
+]
+ExcludeGenre = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--exclude-genre", help="Must not have this genre (repeatable).", rich_help_panel="Filters"
+    ),
+]
+Language = Annotated[
+    str | None, typer.Option(help="Only movies in this language.", rich_help_panel="Filters")
+]
+Exclude = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--exclude",
+        help="A title not to recommend, e.g. one already seen (repeatable).",
+        rich_help_panel="Filters",
+    ),
+]
+K = Annotated[int, typer.Option("-k", "--k", min=1, max=1000, help="How many movies.")]
+Explain = Annotated[bool, typer.Option("--explain", help="Say why each movie is recommended.")]
 
-    Example: movierec similar "The Matrix" -k 5
-    """
-    from movierec.database import connect
-    from movierec.recommend import as_json as to_json
-    from movierec.recommend import similar as run_similar
 
-    with connect() as conn:
-        movie, neighbours = run_similar(conn, title, year=year, k=k)
-    if as_json:
-        _print_json(to_json(movie, neighbours))
-        return
-    year_text = f" ({movie.year})" if movie.year else ""
-    typer.echo(
-        f"Movies like {movie.title}{year_text}; predicted genres: {', '.join(movie.predicted_genres)}"
-    )
+def _filters(conn: Any, **options: Any) -> Any:
+    from movierec.recommend import Filters, resolve_ids
+
+    excluded = options.pop("exclude") or []
+    return Filters(**options, exclude_ids=resolve_ids(conn, excluded) or None)
+
+
+def _print_neighbours(neighbours: list[Any], reasons: dict[int, dict[str, Any]] | None) -> None:
     width = max((len(n.title) for n in neighbours), default=10)
     for rank, n in enumerate(neighbours, start=1):
         typer.echo(
             f"{rank:>3}. {n.title:<{width}}  {n.year or '':>4}  {n.distance:.3f}  {', '.join(n.genres)}"
         )
+        if reasons:
+            why = reasons[n.id]
+            parts = [f"cosine {why['cosine_similarity']:.3f}"]
+            if why["shared_genres"]:
+                parts.append("genres " + ", ".join(why["shared_genres"]))
+            if why["shared_directors"]:
+                parts.append("director " + ", ".join(why["shared_directors"]))
+            if why["shared_cast"]:
+                parts.append("cast " + ", ".join(why["shared_cast"]))
+            typer.echo(f"       why: {'; '.join(parts)}")
     if not neighbours:
-        typer.echo("no movie shares its predicted genres")
+        typer.echo("no movie passes the genre filter and the other filters")
+
+
+def _neighbours_json(
+    neighbours: list[Any], reasons: dict[int, dict[str, Any]] | None
+) -> list[dict[str, Any]]:
+    from dataclasses import asdict
+
+    rows = [asdict(n) for n in neighbours]
+    if reasons:
+        for row in rows:
+            row["explain"] = reasons[row["id"]]
+    return rows
+
+
+@app.command()
+def similar(
+    title: Annotated[
+        str, typer.Argument(help="The movie's title (case-insensitive); 'Title (YEAR)' picks one.")
+    ],
+    year: Annotated[
+        int | None, typer.Option(help="The year, when several films share the title.")
+    ] = None,
+    k: K = 10,
+    year_from: YearFrom = None,
+    year_to: YearTo = None,
+    runtime_min: RuntimeMin = None,
+    runtime_max: RuntimeMax = None,
+    min_rating: MinRating = None,
+    min_votes: MinVotes = None,
+    genre: Genre = None,
+    exclude_genre: ExcludeGenre = None,
+    language: Language = None,
+    exclude: Exclude = None,
+    explain: Explain = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Movies like TITLE: nearest embeddings among films sharing its predicted genres.
+
+    Every filter runs inside the same single SQL query, on the HNSW index.
+
+    Example: movierec similar "The Matrix" -k 5 --year-from 1990 --exclude-genre Horror
+    """
+    from movierec.database import connect
+    from movierec.recommend import as_json as to_json
+    from movierec.recommend import explain as explain_results
+    from movierec.recommend import similar as run_similar
+
+    with connect() as conn:
+        filters = _filters(
+            conn,
+            year_from=year_from,
+            year_to=year_to,
+            runtime_min=runtime_min,
+            runtime_max=runtime_max,
+            min_rating=min_rating,
+            min_votes=min_votes,
+            required_genres=genre,
+            excluded_genres=exclude_genre,
+            language=language,
+            exclude=exclude,
+        )
+        movie, neighbours = run_similar(conn, title, year=year, k=k, filters=filters)
+        reasons = explain_results(conn, [movie.id], neighbours) if explain else None
+    if as_json:
+        data = to_json(movie, neighbours)
+        data["results"] = _neighbours_json(neighbours, reasons)
+        _print_json(data)
+        return
+    year_text = f" ({movie.year})" if movie.year else ""
+    typer.echo(
+        f"Movies like {movie.title}{year_text}; predicted genres: {', '.join(movie.predicted_genres)}"
+    )
+    _print_neighbours(neighbours, reasons)
+
+
+@app.command()
+def recommend(
+    like: Annotated[list[str], typer.Option("--like", help="A movie you liked (repeatable).")],
+    dislike: Annotated[
+        list[str] | None, typer.Option("--dislike", help="A movie you did not like (repeatable).")
+    ] = None,
+    k: K = 10,
+    year_from: YearFrom = None,
+    year_to: YearTo = None,
+    runtime_min: RuntimeMin = None,
+    runtime_max: RuntimeMax = None,
+    min_rating: MinRating = None,
+    min_votes: MinVotes = None,
+    genre: Genre = None,
+    exclude_genre: ExcludeGenre = None,
+    language: Language = None,
+    exclude: Exclude = None,
+    explain: Explain = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Movies for a taste: several liked (and disliked) movies, the inputs excluded.
+
+    The query vector is the mean embedding of the liked movies minus half the mean of the
+    disliked ones; the genre filter is the union of the liked movies' predicted genres.
+
+    Example: movierec recommend --like "The Matrix" --like "Heat" --dislike "Titanic" -k 5
+    """
+    from movierec.database import connect
+    from movierec.recommend import explain as explain_results
+    from movierec.recommend import recommend as run_recommend
+
+    with connect() as conn:
+        filters = _filters(
+            conn,
+            year_from=year_from,
+            year_to=year_to,
+            runtime_min=runtime_min,
+            runtime_max=runtime_max,
+            min_rating=min_rating,
+            min_votes=min_votes,
+            required_genres=genre,
+            excluded_genres=exclude_genre,
+            language=language,
+            exclude=exclude,
+        )
+        taste, neighbours = run_recommend(conn, like, dislike or [], k=k, filters=filters)
+        reasons = (
+            explain_results(conn, [m.id for m in taste.liked], neighbours) if explain else None
+        )
+    if as_json:
+        _print_json(
+            {
+                "liked": [{"id": m.id, "title": m.title, "year": m.year} for m in taste.liked],
+                "disliked": [
+                    {"id": m.id, "title": m.title, "year": m.year} for m in taste.disliked
+                ],
+                "genres": taste.genres,
+                "results": _neighbours_json(neighbours, reasons),
+            }
+        )
+        return
+    names = ", ".join(f"{m.title} ({m.year})" for m in taste.liked)
+    typer.echo(f"For a taste for {names}; genres: {', '.join(taste.genres)}")
+    _print_neighbours(neighbours, reasons)
+
+
+@app.command()
+def search(
+    query: Annotated[
+        str, typer.Argument(help="Words of a title, typos allowed; a trailing year narrows it.")
+    ],
+    k: K = 10,
+    as_json: JsonFlag = False,
+) -> None:
+    """Find movies by title, typo-tolerant (pg_trgm), to pick the exact film.
+
+    Example: movierec search "matrx"        movierec search "hamlet 1996"
+    """
+    from movierec.database import connect
+    from movierec.recommend import search as run_search
+
+    with connect() as conn:
+        rows = run_search(conn, query, k=k)
+    if as_json:
+        _print_json({"query": query, "results": rows})
+        return
+    if not rows:
+        typer.echo(f"no title looks like {query!r}")
+    width = max((len(r["title"]) for r in rows), default=10)
+    for r in rows:
+        typer.echo(
+            f"{r['title']:<{width}}  {r['year'] or '':>4}  {r['director'] or '':<28.28}  "
+            f"{', '.join(r['genres'])}"
+        )
+
+
+@app.command()
+def show(
+    title: Annotated[str, typer.Argument(help="The movie's title; 'Title (YEAR)' picks one.")],
+    year: Annotated[
+        int | None, typer.Option(help="The year, when several films share the title.")
+    ] = None,
+    k: K = 5,
+    as_json: JsonFlag = False,
+) -> None:
+    """One movie's stored details, its labelled and predicted genres, and its neighbours.
+
+    Example: movierec show "The Matrix"
+    """
+    from movierec.database import connect
+    from movierec.recommend import details
+    from movierec.recommend import similar as run_similar
+
+    with connect() as conn:
+        movie, neighbours = run_similar(conn, title, year=year, k=k)
+        info = details(conn, [movie.id])[movie.id]
+    info["neighbours"] = [
+        {"id": n.id, "title": n.title, "year": n.year, "distance": n.distance} for n in neighbours
+    ]
+    if as_json:
+        _print_json(info)
+        return
+    scores = sorted(info.pop("genre_scores").items(), key=lambda kv: -kv[1])
+    typer.echo(
+        f"{info['title']} ({info['year']})  id {info['id']}, {info['source']}:{info['source_id']}"
+    )
+    for key in (
+        "director",
+        "writer",
+        "runtime_minutes",
+        "language",
+        "country",
+        "content_rating",
+        "rating",
+        "votes",
+        "released",
+        "imdb_id",
+    ):
+        if info.get(key) not in (None, "", []):
+            typer.echo(f"  {key.replace('_', ' ')}: {info[key]}")
+    if info["cast_members"]:
+        typer.echo(f"  cast: {', '.join(info['cast_members'][:8])}")
+    typer.echo(f"  genres: {', '.join(info['genres']) or '-'}")
+    typer.echo(f"  predicted: {', '.join(info['predicted_genres'])}")
+    typer.echo("  scores: " + ", ".join(f"{g} {p:.2f}" for g, p in scores[:8]))
+    typer.echo("  nearest: " + "; ".join(f"{n['title']} ({n['year']})" for n in info["neighbours"]))
+
+
+@app.command()
+def add(
+    title: Annotated[
+        str | None, typer.Argument(help="The new movie's title (or use --file).")
+    ] = None,
+    year: Annotated[int | None, typer.Option(help="Release year.")] = None,
+    genre: Annotated[
+        list[str] | None, typer.Option("--genre", help="A labelled genre (repeatable).")
+    ] = None,
+    overview: Annotated[str | None, typer.Option(help="A plot summary.")] = None,
+    director: Annotated[str | None, typer.Option(help="Director(s), comma-separated.")] = None,
+    cast: Annotated[
+        list[str] | None, typer.Option("--cast", help="A cast member (repeatable).")
+    ] = None,
+    file: Annotated[
+        Path | None, typer.Option(help="A JSON or JSON Lines file of movies to add.")
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Add movies that no loaded file had, using the stored models (no retraining).
+
+    Their embedding and predicted genres come from the Doc2Vec model and classifier in the
+    database; they are recommendable at once. A full reload replaces them (use --append).
+
+    Example: movierec add "Dune: Part Two" --year 2024 --genre Sci-Fi --director "Denis Villeneuve"
+    """
+    from movierec.add import add_movies, read_records
+    from movierec.database import connect
+    from movierec.records import MovieRecord
+
+    if file is not None:
+        records = read_records(file)
+    elif title:
+        records = [
+            MovieRecord(
+                source_id="",
+                title=title.strip(),
+                year=year,
+                genres=genre or [],
+                overview=overview,
+                director=director,
+                cast=cast or [],
+            )
+        ]
+    else:
+        raise MovierecError("give a TITLE or --file with movies to add")
+    if not records:
+        raise MovierecError(f"{file}: no movies in the file")
+    with connect() as conn:
+        added = add_movies(conn, records)
+    if as_json:
+        from dataclasses import asdict
+
+        _print_json({"added": [asdict(a) for a in added]})
+        return
+    for a in added:
+        typer.echo(
+            f"added {a.title} ({a.year or '?'}) as id {a.id}; predicted genres: {', '.join(a.predicted_genres)}"
+        )
 
 
 @db_app.command("url")

@@ -1,19 +1,54 @@
--- Recommendations: the one similarity query, shared by `movierec similar` and the SQL
--- function movierec_similar_to() that the migrations build from this text.
+-- Recommendations: the one similarity query, shared by `movierec similar` / `recommend` and
+-- the SQL function movierec_similar_to() that the migrations build from this text.
 
 -- name: similar_to_vector
 -- The k movies nearest an embedding (cosine, HNSW) whose labelled genres overlap the given
--- genres, nearest first; relaxed iterative scans may return rows slightly out of order, so the
--- candidates are sorted again outside the index scan.
+-- genres and that pass every filter (a NULL filter is off), nearest first. Relaxed iterative
+-- scans may return rows slightly out of order, so the candidates are sorted again.
 with candidates as materialized (
     select m.id, m.title, m.year, m.genres,
            m.embedding <=> %(embedding)s::vector as distance
       from movies as m
      where m.genres && %(genres)s::text[]
        and m.id is distinct from %(exclude_id)s::bigint
+       and (%(exclude_ids)s::bigint[] is null or m.id <> all(%(exclude_ids)s::bigint[]))
+       and (%(year_from)s::int is null or m.year >= %(year_from)s::int)
+       and (%(year_to)s::int is null or m.year <= %(year_to)s::int)
+       and (%(runtime_min)s::int is null or m.runtime_minutes >= %(runtime_min)s::int)
+       and (%(runtime_max)s::int is null or m.runtime_minutes <= %(runtime_max)s::int)
+       and (%(min_rating)s::real is null or m.rating >= %(min_rating)s::real)
+       and (%(min_votes)s::int is null or m.votes >= %(min_votes)s::int)
+       and (%(required_genres)s::text[] is null or m.genres @> %(required_genres)s::text[])
+       and (%(excluded_genres)s::text[] is null or not m.genres && %(excluded_genres)s::text[])
+       and (%(language)s::text is null or lower(m.language) = lower(%(language)s::text))
      order by m.embedding <=> %(embedding)s::vector
      limit %(k)s::int
 )
 select id, title, year, genres, distance
   from candidates
  order by distance, id
+
+-- name: taste_vector
+-- A taste profile: the mean embedding of the liked movies minus dislike_weight times the mean
+-- of the disliked ones, and the union of the liked movies' predicted genres as the filter.
+with liked as (
+    select avg(embedding) as mean,
+           (select array_agg(distinct g order by g)
+              from movies, unnest(predicted_genres) as g
+             where id = any(%(liked)s::bigint[])) as genres
+      from movies
+     where id = any(%(liked)s::bigint[])
+),
+disliked as (
+    select avg(embedding) as mean
+      from movies
+     where id = any(%(disliked)s::bigint[])
+)
+select case
+           when d.mean is null then l.mean
+           else l.mean - d.mean * array_fill(%(dislike_weight)s::real,
+                                             array[vector_dims(d.mean)])::vector
+       end as embedding,
+       l.genres
+  from liked as l
+ cross join disliked as d

@@ -60,3 +60,22 @@ select id, source, source_id, imdb_id, title, year, genres, director, writer, ca
        tagline, keywords
   from movies
  order by id
+
+-- name: current_model
+-- The stored models needed to embed and classify a new movie.
+select doc2vec, classifier, genre_vocab, thresholds, params
+  from models
+ order by created_at desc, id desc
+ limit 1
+
+-- name: insert_movie
+-- Add one movie outside a load; its id comes from the identity sequence.
+insert into movies (source, source_id, imdb_id, title, year, genres, predicted_genres,
+                    genre_scores, embedding, director, writer, cast_members, runtime_minutes,
+                    language, country, content_rating, rating, votes, released, overview,
+                    tagline, keywords)
+values (%(source)s, %(source_id)s, %(imdb_id)s, %(title)s, %(year)s, %(genres)s,
+        %(predicted_genres)s, %(genre_scores)s, %(embedding)s, %(director)s, %(writer)s,
+        %(cast)s, %(runtime_minutes)s, %(language)s, %(country)s, %(content_rating)s,
+        %(rating)s, %(votes)s, %(released)s, %(overview)s, %(tagline)s, %(keywords)s)
+returning id

@@ -33,6 +33,10 @@ def test_the_commands_exist() -> None:
     assert set(COMMANDS) == {
         ("load",),
         ("similar",),
+        ("recommend",),
+        ("search",),
+        ("show",),
+        ("add",),
         ("db", "url"),
         ("db", "upgrade"),
         ("db", "downgrade"),

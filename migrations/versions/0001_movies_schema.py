@@ -11,30 +11,33 @@ from collections.abc import Sequence
 
 from alembic import op
 
-from movierec import queries
-from movierec.recommend import SEARCH_SETTINGS
-
 revision: str = "0001"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-# The similarity function's arguments, in the order its body refers to them as $1..$4.
-SIMILAR_ARGS = ["embedding", "genres", "exclude_id", "k"]
-
-
-def _similar_function() -> str:
-    """movierec_similar_to(): the body is sql/similar.sql's query, so psql and the CLI agree."""
-    body = queries.get("similar", "similar_to_vector").positional(SIMILAR_ARGS)
-    settings = "\n".join(f"    set {name} = {value}" for name, value in SEARCH_SETTINGS.items())
-    return f"""
+# The similarity function as this revision created it. Later revisions rebuild it from
+# sql/similar.sql; this copy stays frozen so that 0001 means the same thing forever.
+SIMILAR_FUNCTION_V1 = """
 create or replace function movierec_similar_to(
     query_embedding vector, query_genres text[], exclude_id bigint, k integer default 10)
 returns table (id bigint, title text, year integer, genres text[], distance double precision)
 language sql stable
-{settings}
+    set hnsw.iterative_scan = relaxed_order
+    set hnsw.ef_search = 100
 as $body$
-{body}
+with candidates as materialized (
+    select m.id, m.title, m.year, m.genres,
+           m.embedding <=> $1::vector as distance
+      from movies as m
+     where m.genres && $2::text[]
+       and m.id is distinct from $3::bigint
+     order by m.embedding <=> $1::vector
+     limit $4::int
+)
+select id, title, year, genres, distance
+  from candidates
+ order by distance, id
 $body$
 """
 
@@ -93,7 +96,7 @@ def upgrade() -> None:
         )
         """
     )
-    op.execute(_similar_function())
+    op.execute(SIMILAR_FUNCTION_V1)
     op.execute(
         """
         create or replace function similar_movies_by_id(movie_id bigint, k integer default 10)

@@ -54,14 +54,19 @@ def _movie(where: str, ident: str, raw_title: str, genres: list[str]) -> MovieRe
     return MovieRecord(source_id=ident, title=title, year=year, genres=genres)
 
 
-def _dedupe(items: Iterator[MovieRecord | Reject]) -> Iterator[MovieRecord | Reject]:
+def _dedupe(items: Iterator[tuple[str, MovieRecord | Reject]]) -> Iterator[MovieRecord | Reject]:
+    """Drop later copies of a movie id, as rejects at their own line (the first copy wins)."""
     seen: dict[str, str] = {}
-    for item in items:
+    for where, item in items:
         if isinstance(item, MovieRecord):
             if item.source_id in seen:
-                yield Reject("", "duplicate-id", f"movie {item.source_id} repeats")
+                yield Reject(
+                    where,
+                    "duplicate-id",
+                    f"movie {item.source_id} already read at {seen[item.source_id]}",
+                )
                 continue
-            seen[item.source_id] = item.title
+            seen[item.source_id] = where.rsplit(":", 1)[-1]
         yield item
 
 
@@ -87,19 +92,22 @@ def _rating(where: str, user: str, movie: str, value: str, stamp: str) -> Rating
 def read_100k_movies(path: Path) -> Iterator[MovieRecord | Reject]:
     """u.item: ``id|title|release date|video date|IMDb URL|19 genre flags``, latin-1."""
 
-    def items() -> Iterator[MovieRecord | Reject]:
+    def items() -> Iterator[tuple[str, MovieRecord | Reject]]:
         for line, fields in csvfile.split_lines(path, encoding="latin-1", separator="|"):
             where = f"{path}:{line}"
             if len(fields) != 5 + len(ML100K_GENRES):
-                yield Reject(
+                yield (
                     where,
-                    "malformed-row",
-                    f"{len(fields)} fields, expected {5 + len(ML100K_GENRES)}",
+                    Reject(
+                        where,
+                        "malformed-row",
+                        f"{len(fields)} fields, expected {5 + len(ML100K_GENRES)}",
+                    ),
                 )
                 continue
             flags = fields[5:]
             if any(f not in ("0", "1") for f in flags):
-                yield Reject(where, "malformed-row", "genre flags must be 0 or 1")
+                yield where, Reject(where, "malformed-row", "genre flags must be 0 or 1")
                 continue
             genres = [
                 g for g, f in zip(ML100K_GENRES, flags, strict=True) if f == "1" and g != "unknown"
@@ -114,7 +122,7 @@ def read_100k_movies(path: Path) -> Iterator[MovieRecord | Reject]:
                     released = None
                 item.released = released
                 item.year = item.year or (released.year if released else None)
-            yield item
+            yield where, item
 
     return _dedupe(items())
 
@@ -138,13 +146,13 @@ def read_100k_ratings(path: Path) -> Iterator[Rating | Reject]:
 def read_1m_movies(path: Path) -> Iterator[MovieRecord | Reject]:
     """movies.dat: ``MovieID::Title::Genres``, latin-1."""
 
-    def items() -> Iterator[MovieRecord | Reject]:
+    def items() -> Iterator[tuple[str, MovieRecord | Reject]]:
         for line, fields in csvfile.split_lines(path, encoding="latin-1", separator="::"):
             where = f"{path}:{line}"
             if len(fields) != 3:
-                yield Reject(where, "malformed-row", f"{len(fields)} fields, expected 3")
+                yield where, Reject(where, "malformed-row", f"{len(fields)} fields, expected 3")
                 continue
-            yield _movie(where, fields[0], fields[1], _genres(fields[2]))
+            yield where, _movie(where, fields[0], fields[1], _genres(fields[2]))
 
     return _dedupe(items())
 
@@ -188,7 +196,7 @@ def _links(path: Path) -> dict[str, str]:
 def read_latest_movies(path: Path) -> Iterator[MovieRecord | Reject]:
     """movies.csv: ``movieId,title,genres`` (UTF-8, quoted titles), with imdb ids from links.csv."""
 
-    def items() -> Iterator[MovieRecord | Reject]:
+    def items() -> Iterator[tuple[str, MovieRecord | Reject]]:
         records = csvfile.rows(path)
         header = next(records, (0, []))[1]
         if not is_latest_header(header):
@@ -197,12 +205,12 @@ def read_latest_movies(path: Path) -> Iterator[MovieRecord | Reject]:
         for line, row in records:
             where = f"{path}:{line}"
             if len(row) != 3:
-                yield Reject(where, "malformed-row", f"{len(row)} fields, expected 3")
+                yield where, Reject(where, "malformed-row", f"{len(row)} fields, expected 3")
                 continue
             item = _movie(where, row[0], row[1], _genres(row[2]))
             if isinstance(item, MovieRecord):
                 item.imdb_id = links.get(item.source_id)
-            yield item
+            yield where, item
 
     return _dedupe(items())
 

@@ -13,7 +13,7 @@ from movierec.records import MovieRecord, Reject
 _QUERY = """
 select o.ID, o.imdbID, o.Title, o.Year, o.Rating, o.Runtime, o.Genre, o.Released,
        o.Director, o.Writer, o."Cast", o.imdbRating, o.imdbVotes, o.Language, o.Country,
-       t.userRating, t.userReviews
+       t.Rating, t.Reviews
   from omdb as o
   left join tomatoes as t on t.ID = o.ID
  order by o.ID
@@ -64,18 +64,18 @@ def read_wikidata(path: Path) -> Iterator[MovieRecord | Reject]:
                 imdb_votes,
                 language,
                 country,
-                user_rating,
-                user_reviews,
+                critics_rating,
+                reviews,
             ) = row
             if not _text(title):
                 yield Reject(
                     f"{path}:omdb id {ident}", "missing-title", f"film {ident} has no title"
                 )
                 continue
-            rating = imdb_rating if imdb_rating is not None else user_rating
-            # tomatoes' userRating is out of 5; movierec stores 0-10.
-            if imdb_rating is None and user_rating is not None:
-                rating = float(user_rating) * 2
+            # The sample's IMDb columns are empty; Rotten Tomatoes' critics' average (0-10) and
+            # review count stand in for rating and votes.
+            rating = imdb_rating if imdb_rating is not None else critics_rating
+            votes = imdb_votes if imdb_votes is not None else reviews
             yield MovieRecord(
                 source_id=str(ident),
                 title=str(title).strip(),
@@ -89,7 +89,7 @@ def read_wikidata(path: Path) -> Iterator[MovieRecord | Reject]:
                 country=_text(country),
                 content_rating=_text(content),
                 rating=float(rating) if rating is not None else None,
-                votes=int(imdb_votes if imdb_votes is not None else user_reviews or 0) or None,
+                votes=int(votes) if votes is not None else None,
                 released=_date(released),
                 imdb_id=_text(imdb),
             )

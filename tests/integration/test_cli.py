@@ -118,7 +118,7 @@ def test_full_sample_load_and_similar(make_database: object) -> None:
     # At full size the planner picks the HNSW index by itself.
     from movierec import queries
     from movierec.database import connect
-    from movierec.recommend import apply_search_settings, resolve_title
+    from movierec.recommend import Filters, apply_search_settings, resolve_title
 
     with connect(url) as conn:
         movie, embedding = resolve_title(conn, "The Matrix")
@@ -132,6 +132,7 @@ def test_full_sample_load_and_similar(make_database: object) -> None:
                     "genres": movie.predicted_genres,
                     "exclude_id": movie.id,
                     "k": 10,
+                    **Filters().params(),
                 },
             )
         )

@@ -23,7 +23,8 @@ def _objects(url: str) -> dict[str, set[str]]:
             r[0]
             for r in conn.execute(
                 "select proname from pg_proc where pronamespace = 'public'::regnamespace "
-                "and proname like any (array['similar_movies%', 'movierec_%'])"
+                "and proname like any (array['similar_movies%%', 'movierec_%%', 'search_movies', "
+                "'recommend_movies'])"
             )
         }
         extensions = {r[0] for r in conn.execute("select extname from pg_extension")}
@@ -33,7 +34,7 @@ def _objects(url: str) -> dict[str, set[str]]:
 def test_round_trip(make_database: Callable[[], str]) -> None:
     url = make_database()
     migrate.upgrade(url)
-    assert migrate.current(url) == "0002"
+    assert migrate.current(url) == "0003"
     first = _objects(url)
     assert {"movies", "models", "ratings", "alembic_version"} <= first["tables"]
     assert {
@@ -46,7 +47,15 @@ def test_round_trip(make_database: Callable[[], str]) -> None:
         "ratings_pkey",
         "ratings_movie_id",
     } <= first["indexes"]
-    assert first["functions"] == {"similar_movies", "similar_movies_by_id", "movierec_similar_to"}
+    assert first["functions"] == {
+        "similar_movies",
+        "similar_movies_by_id",
+        "movierec_similar_to",
+        "movierec_taste",
+        "movierec_resolve_title",
+        "search_movies",
+        "recommend_movies",
+    }
     assert {"vector", "pg_trgm"} <= first["extensions"]
 
     migrate.downgrade(url, "base")
@@ -76,7 +85,15 @@ def test_each_revision_steps_down_and_up(make_database: Callable[[], str]) -> No
         }
     assert "keywords" not in columns and "tagline" not in columns
     migrate.upgrade(url)
-    assert migrate.current(url) == "0002"
+    assert migrate.current(url) == "0003"
+    # 0003 -> 0002 restores the 0001 signature of the similarity function.
+    migrate.downgrade(url, "0002")
+    with psycopg.connect(url) as conn:
+        args = conn.execute(
+            "select pg_get_function_identity_arguments('movierec_similar_to'::regproc)"
+        ).fetchone()
+    assert args == ("query_embedding vector, query_genres text[], exclude_id bigint, k integer",)
+    migrate.upgrade(url)
 
 
 def test_hnsw_index_uses_cosine_ops(make_database: Callable[[], str]) -> None:

@@ -1,0 +1,211 @@
+"""Filters on the similarity function; search_movies() and recommend_movies().
+
+Revision ID: 0003
+Revises: 0002
+Create Date: 2026-11-22
+
+The function bodies are the named queries of sql/similar.sql and sql/search.sql, so psql and
+the CLI run the same SQL. A later revision that changes those queries rebuilds the functions
+(and must freeze this revision's text first, as 0001 did).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from alembic import op
+
+from movierec import queries
+from movierec.recommend import SEARCH_SETTINGS, TITLE_SEARCH_SETTINGS
+
+revision: str = "0003"
+down_revision: str | None = "0002"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+# Argument lists: (function argument, query parameter it binds, SQL type and default).
+SIMILAR_ARGS = [
+    ("query_embedding", "embedding", "vector"),
+    ("query_genres", "genres", "text[]"),
+    ("exclude_id", "exclude_id", "bigint"),
+    ("k", "k", "integer default 10"),
+    ("exclude_ids", "exclude_ids", "bigint[] default null"),
+    ("year_from", "year_from", "integer default null"),
+    ("year_to", "year_to", "integer default null"),
+    ("runtime_min", "runtime_min", "integer default null"),
+    ("runtime_max", "runtime_max", "integer default null"),
+    ("min_rating", "min_rating", "real default null"),
+    ("min_votes", "min_votes", "integer default null"),
+    ("required_genres", "required_genres", "text[] default null"),
+    ("excluded_genres", "excluded_genres", "text[] default null"),
+    ("movie_language", "language", "text default null"),
+]
+
+
+def _function(
+    name: str,
+    group: str,
+    query: str,
+    args: list[tuple[str, str, str]],
+    returns: str,
+    settings: dict[str, str],
+) -> str:
+    body = queries.get(group, query).positional([param for _, param, _ in args])
+    # The query files double '%' for psycopg; a function body is plain SQL.
+    body = body.replace("%%", "%")
+    arguments = ", ".join(f"{arg} {kind}" for arg, _, kind in args)
+    sets = "\n".join(f"    set {key} = {value}" for key, value in settings.items())
+    return f"""
+create function {name}({arguments})
+returns table ({returns})
+language sql stable
+{sets}
+as $body$
+{body}
+$body$
+"""
+
+
+def upgrade() -> None:
+    op.execute("drop function movierec_similar_to(vector, text[], bigint, integer)")
+    op.execute(
+        _function(
+            "movierec_similar_to",
+            "similar",
+            "similar_to_vector",
+            SIMILAR_ARGS,
+            "id bigint, title text, year integer, genres text[], distance double precision",
+            SEARCH_SETTINGS,
+        )
+    )
+    op.execute(
+        _function(
+            "movierec_taste",
+            "similar",
+            "taste_vector",
+            [
+                ("liked_ids", "liked", "bigint[]"),
+                ("disliked_ids", "disliked", "bigint[]"),
+                ("dislike_weight", "dislike_weight", "real default 0.5"),
+            ],
+            "embedding vector, genres text[]",
+            {},
+        )
+    )
+    op.execute(
+        _function(
+            "search_movies",
+            "search",
+            "search_titles",
+            [("q", "q", "text"), ("k", "limit", "integer default 10")],
+            "id bigint, title text, year integer, director text, genres text[], score double precision",
+            TITLE_SEARCH_SETTINGS,
+        )
+    )
+    op.execute(
+        """
+        create function movierec_resolve_title(query_title text)
+        returns bigint
+        language plpgsql stable
+        as $body$
+        declare
+            wanted_title text := query_title;
+            wanted_year integer;
+            matches bigint[];
+            listing text;
+        begin
+            select array_agg(m.id order by m.year nulls last, m.id) into matches
+              from movies as m where lower(m.title) = lower(wanted_title);
+            if matches is null and query_title ~ '\\(\\d{4}\\)\\s*$' then
+                -- "Hamlet (1996)" picks one of several films with a title.
+                wanted_title := trim(substring(query_title from '^(.*)\\(\\d{4}\\)\\s*$'));
+                wanted_year := substring(query_title from '\\((\\d{4})\\)\\s*$')::integer;
+                select array_agg(m.id order by m.id) into matches
+                  from movies as m
+                 where lower(m.title) = lower(wanted_title) and m.year = wanted_year;
+            end if;
+            if matches is null then
+                select string_agg(format('%s (%s)', s.title, s.year), ', ') into listing
+                  from search_movies(query_title, 5) as s;
+                raise exception 'no movie titled "%"', query_title
+                    using errcode = 'no_data_found',
+                          hint = 'closest titles: ' || coalesce(listing, 'none');
+            elsif cardinality(matches) > 1 then
+                select string_agg(format('%s (%s), %s', m.title, m.year, m.director), '; ')
+                  into listing
+                  from movies as m where m.id = any(matches);
+                raise exception '% movies are titled "%"', cardinality(matches), query_title
+                    using errcode = 'cardinality_violation',
+                          hint = 'write the year after the title, e.g. "Hamlet (1996)": ' || listing;
+            end if;
+            return matches[1];
+        end
+        $body$
+        """
+    )
+    op.execute(
+        """
+        create function recommend_movies(
+            liked text[], disliked text[] default '{}', k integer default 10)
+        returns table (id bigint, title text, year integer, genres text[],
+                       distance double precision)
+        language plpgsql stable
+        as $body$
+        declare
+            liked_ids bigint[];
+            disliked_ids bigint[];
+            taste record;
+        begin
+            if coalesce(cardinality(liked), 0) = 0 then
+                raise exception 'recommend_movies needs at least one liked title'
+                    using errcode = 'invalid_parameter_value';
+            end if;
+            select array_agg(movierec_resolve_title(t)) into liked_ids from unnest(liked) as t;
+            select coalesce(array_agg(movierec_resolve_title(t)), '{}') into disliked_ids
+              from unnest(disliked) as t;
+            select * into taste from movierec_taste(liked_ids, disliked_ids);
+            return query
+                select * from movierec_similar_to(
+                    taste.embedding, taste.genres, null, k,
+                    exclude_ids => liked_ids || disliked_ids);
+        end
+        $body$
+        """
+    )
+
+
+def downgrade() -> None:
+    op.execute("drop function if exists recommend_movies(text[], text[], integer)")
+    op.execute("drop function if exists movierec_resolve_title(text)")
+    op.execute("drop function if exists search_movies(text, integer)")
+    op.execute("drop function if exists movierec_taste(bigint[], bigint[], real)")
+    op.execute(
+        "drop function if exists movierec_similar_to(vector, text[], bigint, integer, bigint[], "
+        "integer, integer, integer, integer, real, integer, text[], text[], text)"
+    )
+    op.execute(_V1_SIMILAR)
+
+
+# The 0001 version of movierec_similar_to, restored by downgrade (0001 keeps the same text).
+_V1_SIMILAR = """
+create or replace function movierec_similar_to(
+    query_embedding vector, query_genres text[], exclude_id bigint, k integer default 10)
+returns table (id bigint, title text, year integer, genres text[], distance double precision)
+language sql stable
+    set hnsw.iterative_scan = relaxed_order
+    set hnsw.ef_search = 100
+as $body$
+with candidates as materialized (
+    select m.id, m.title, m.year, m.genres,
+           m.embedding <=> $1::vector as distance
+      from movies as m
+     where m.genres && $2::text[]
+       and m.id is distinct from $3::bigint
+     order by m.embedding <=> $1::vector
+     limit $4::int
+)
+select id, title, year, genres, distance
+  from candidates
+ order by distance, id
+$body$
+"""
