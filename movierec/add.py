@@ -88,10 +88,11 @@ def add_movies(conn: psycopg.Connection[Any], records: list[MovieRecord]) -> lis
     seed = int(params["doc2vec"].get("seed", 42))
     added = []
     for record in records:
-        raw = embeddings.infer(d2v, document(record), seed=seed)
+        tokens = document(record)
+        raw = embeddings.infer(d2v, tokens, seed=seed)
         vector = embeddings.normalize(raw[None, :], mean)
-        probabilities = fitted.probabilities(vector)[0]
-        predicted = fitted.predict(vector)[0]
+        probabilities = fitted.probabilities([tokens], vector)[0]
+        predicted = fitted.predict([tokens], vector)[0]
         # Keyed by title and year, so adding the same movie twice is refused.
         source_id = f"{record.title.casefold()}|{record.year or ''}"
         try:

@@ -23,20 +23,20 @@ THRESHOLD_GRID = np.round(np.arange(0.05, 0.96, 0.025), 3)
 class ClassifierParams:
     """Training settings for the genre MLP."""
 
-    hidden: int = 256
-    """Width of the hidden layer."""
-    dropout: float = 0.3
+    hidden: int = 16
+    """Width of the hidden layer over the embedding (small: the tokens carry most signal)."""
+    dropout: float = 0.5
     """Dropout after the hidden layer."""
-    max_epochs: int = 200
-    """Upper bound on epochs; early stopping usually ends sooner."""
-    patience: int = 15
-    """Epochs without a better validation loss before training stops."""
-    batch_size: int = 256
-    """Mini-batch size."""
-    learning_rate: float = 1e-3
+    max_epochs: int = 400
+    """Upper bound on full-batch training steps; early stopping usually ends sooner."""
+    patience: int = 10
+    """Steps without a better validation loss before training stops."""
+    learning_rate: float = 0.05
     """Adam's learning rate."""
-    weight_decay: float = 1e-4
-    """L2 penalty."""
+    token_l2: float = 1e-6
+    """L2 penalty on the per-token genre weights."""
+    min_token_count: int = 2
+    """Tokens in fewer training movies carry no weight."""
     min_genre_count: int = 20
     """Genres labelled on fewer movies are not predicted."""
     validation_fraction: float = 0.15
@@ -51,48 +51,96 @@ class ClassifierParams:
         return asdict(self)
 
 
-class GenreMLP(nn.Module):
-    """Standardize, one hidden ReLU layer, one logit per genre."""
+class TokenBag:
+    """TF-IDF over tokens (sublinear tf, smooth idf, unit length), fitted on training movies."""
+
+    def __init__(self, tokens: list[str], idf: FloatArray) -> None:
+        self.tokens = tokens
+        self.idf = idf.astype(np.float32)
+        self.index = {t: i for i, t in enumerate(tokens)}
+
+    @classmethod
+    def fit(cls, documents: Sequence[Sequence[str]], min_count: int) -> TokenBag:
+        """Vocabulary and idf from ``documents`` (tokens in fewer than ``min_count`` are dropped)."""
+        df: Counter[str] = Counter(t for doc in documents for t in set(doc))
+        tokens = sorted(t for t, n in df.items() if n >= min_count)
+        n = len(documents)
+        idf = np.array([np.log((1 + n) / (1 + df[t])) + 1.0 for t in tokens], dtype=np.float32)
+        return cls(tokens, idf)
+
+    def transform(self, documents: Sequence[Sequence[str]]) -> torch.Tensor:
+        """A sparse (documents x tokens) tensor of TF-IDF weights."""
+        rows: list[int] = []
+        cols: list[int] = []
+        values: list[float] = []
+        for r, doc in enumerate(documents):
+            counts = Counter(self.index[t] for t in doc if t in self.index)
+            if not counts:
+                continue
+            weights = {c: (1.0 + np.log(k)) * float(self.idf[c]) for c, k in counts.items()}
+            norm = float(np.sqrt(sum(w * w for w in weights.values())))
+            for c, w in weights.items():
+                rows.append(r)
+                cols.append(c)
+                values.append(w / norm)
+        return torch.sparse_coo_tensor(
+            torch.tensor([rows, cols], dtype=torch.int64).reshape(2, -1),
+            torch.tensor(values, dtype=torch.float32),
+            (len(documents), len(self.tokens)),
+            check_invariants=True,
+        ).coalesce()
+
+
+class GenreModel(nn.Module):
+    """Logits per genre: a linear layer over the TF-IDF token bag plus an MLP over the embedding.
+
+    The token part reads which people, words, countries and decades go with which genre; the
+    embedding part adds what Doc2Vec learned about similar documents.
+    """
 
     mean: torch.Tensor
     std: torch.Tensor
 
-    def __init__(self, n_inputs: int, n_genres: int, hidden: int, dropout: float) -> None:
+    def __init__(
+        self, n_tokens: int, n_inputs: int, n_genres: int, hidden: int, dropout: float
+    ) -> None:
         super().__init__()
+        self.token_weights = nn.Parameter(torch.zeros(n_tokens, n_genres))
+        self.bias = nn.Parameter(torch.zeros(n_genres))
         self.register_buffer("mean", torch.zeros(n_inputs))
         self.register_buffer("std", torch.ones(n_inputs))
-        self.layers = nn.Sequential(
-            nn.Linear(n_inputs, hidden),
-            nn.ReLU(),
-            nn.Dropout(dropout),
-            nn.Linear(hidden, n_genres),
+        self.dense = nn.Sequential(
+            nn.Linear(n_inputs, hidden), nn.ReLU(), nn.Dropout(dropout), nn.Linear(hidden, n_genres)
         )
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
+    def forward(self, bag: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
         """Logits (not probabilities) for each genre."""
-        return self.layers((x - self.mean) / self.std)  # type: ignore[no-any-return]
+        tokens = torch.sparse.mm(bag, self.token_weights)
+        return tokens + self.bias + self.dense((x - self.mean) / self.std)  # type: ignore[no-any-return]
 
 
 @dataclass
 class TrainedClassifier:
-    """A fitted model with its genre vocabulary and per-genre decision thresholds."""
+    """A fitted model with its token bag, genre vocabulary and per-genre thresholds."""
 
-    model: GenreMLP
+    model: GenreModel
+    bag: TokenBag
     genres: list[str]
     thresholds: FloatArray
     params: ClassifierParams
     epochs_run: int
 
-    def probabilities(self, x: FloatArray) -> FloatArray:
+    def probabilities(self, documents: Sequence[Sequence[str]], x: FloatArray) -> FloatArray:
         """Sigmoid probabilities, one column per genre."""
         self.model.eval()
         with torch.no_grad():
-            logits = self.model(torch.from_numpy(np.ascontiguousarray(x, dtype=np.float32)))
+            dense = torch.from_numpy(np.ascontiguousarray(x, dtype=np.float32))
+            logits = self.model(self.bag.transform(documents), dense)
         return torch.sigmoid(logits).numpy().astype(np.float32)
 
-    def predict(self, x: FloatArray) -> list[list[str]]:
+    def predict(self, documents: Sequence[Sequence[str]], x: FloatArray) -> list[list[str]]:
         """Genre names per row; never empty: the top-scored genre when none passes."""
-        chosen = apply_thresholds(self.probabilities(x), self.thresholds)
+        chosen = apply_thresholds(self.probabilities(documents, x), self.thresholds)
         return [[self.genres[j] for j in np.flatnonzero(row)] for row in chosen]
 
 
@@ -168,6 +216,7 @@ def f1_scores(truth: FloatArray, predicted: BoolArray, genres: list[str]) -> dic
 
 
 def train(
+    documents: Sequence[Sequence[str]],
     x: FloatArray,
     y: FloatArray,
     train_idx: npt.NDArray[np.int64],
@@ -176,37 +225,36 @@ def train(
     params: ClassifierParams = ClassifierParams(),
     on_epoch: Callable[[int, float], None] | None = None,
 ) -> TrainedClassifier:
-    """Fit the MLP on ``train_idx`` with early stopping on ``val_idx``, then tune thresholds."""
+    """Fit on ``train_idx`` (full-batch Adam) with early stopping on ``val_idx``, then tune
+    per-genre thresholds on ``val_idx``. The token bag is fitted on training movies only."""
     torch.manual_seed(params.seed)
-    generator = torch.Generator().manual_seed(params.seed)
-    model = GenreMLP(x.shape[1], y.shape[1], params.hidden, params.dropout)
-    x_train = torch.from_numpy(x[train_idx])
+    bag = TokenBag.fit([documents[i] for i in train_idx], params.min_token_count)
+    model = GenreModel(len(bag.tokens), x.shape[1], y.shape[1], params.hidden, params.dropout)
+    bag_train = bag.transform([documents[i] for i in train_idx])
+    bag_val = bag.transform([documents[i] for i in val_idx])
+    x_train = torch.from_numpy(np.ascontiguousarray(x[train_idx]))
+    x_val = torch.from_numpy(np.ascontiguousarray(x[val_idx]))
     y_train = torch.from_numpy(y[train_idx])
-    x_val = torch.from_numpy(x[val_idx])
     y_val = torch.from_numpy(y[val_idx])
     model.mean.copy_(x_train.mean(dim=0))
     model.std.copy_(x_train.std(dim=0).clamp_min(1e-6))
 
-    optimizer = torch.optim.Adam(
-        model.parameters(), lr=params.learning_rate, weight_decay=params.weight_decay
-    )
+    optimizer = torch.optim.Adam(model.parameters(), lr=params.learning_rate)
     loss_fn = nn.BCEWithLogitsLoss()
     best_loss, best_state, stale, epoch = float("inf"), model.state_dict(), 0, 0
     for epoch in range(1, params.max_epochs + 1):
         model.train()
-        order = torch.randperm(len(x_train), generator=generator)
-        for start in range(0, len(order), params.batch_size):
-            batch = order[start : start + params.batch_size]
-            optimizer.zero_grad()
-            loss = loss_fn(model(x_train[batch]), y_train[batch])
-            loss.backward()
-            optimizer.step()
+        optimizer.zero_grad()
+        loss = loss_fn(model(bag_train, x_train), y_train)
+        loss = loss + params.token_l2 * (model.token_weights**2).sum()
+        loss.backward()
+        optimizer.step()
         model.eval()
         with torch.no_grad():
-            val_loss = float(loss_fn(model(x_val), y_val))
+            val_loss = float(loss_fn(model(bag_val, x_val), y_val))
         if on_epoch:
             on_epoch(epoch, val_loss)
-        if val_loss < best_loss - 1e-5:
+        if val_loss < best_loss - 1e-6:
             best_loss, stale = val_loss, 0
             best_state = {k: v.clone() for k, v in model.state_dict().items()}
         else:
@@ -214,15 +262,25 @@ def train(
             if stale >= params.patience:
                 break
     model.load_state_dict(best_state)
-    fitted = TrainedClassifier(model, genres, np.full(len(genres), 0.5, np.float32), params, epoch)
-    fitted.thresholds = choose_thresholds(fitted.probabilities(x[val_idx]), y[val_idx])
+    fitted = TrainedClassifier(
+        model, bag, genres, np.full(len(genres), 0.5, np.float32), params, epoch
+    )
+    val_docs = [documents[i] for i in val_idx]
+    fitted.thresholds = choose_thresholds(fitted.probabilities(val_docs, x[val_idx]), y[val_idx])
     return fitted
 
 
 def to_bytes(fitted: TrainedClassifier) -> bytes:
-    """The model's weights (a torch state dict) for the models table."""
+    """The model's weights and token bag, for the models table."""
     buffer = io.BytesIO()
-    torch.save(fitted.model.state_dict(), buffer)
+    torch.save(
+        {
+            "state": fitted.model.state_dict(),
+            "tokens": fitted.bag.tokens,
+            "idf": torch.from_numpy(fitted.bag.idf),
+        },
+        buffer,
+    )
     return buffer.getvalue()
 
 
@@ -234,6 +292,8 @@ def from_bytes(
     params: ClassifierParams,
 ) -> TrainedClassifier:
     """Rebuild a classifier stored by :func:`to_bytes`."""
-    model = GenreMLP(n_inputs, len(genres), params.hidden, params.dropout)
-    model.load_state_dict(torch.load(io.BytesIO(data), weights_only=True))
-    return TrainedClassifier(model, genres, np.asarray(thresholds, np.float32), params, 0)
+    saved = torch.load(io.BytesIO(data), weights_only=True)
+    bag = TokenBag(list(saved["tokens"]), saved["idf"].numpy())
+    model = GenreModel(len(bag.tokens), n_inputs, len(genres), params.hidden, params.dropout)
+    model.load_state_dict(saved["state"])
+    return TrainedClassifier(model, bag, genres, np.asarray(thresholds, np.float32), params, 0)

@@ -257,11 +257,19 @@ def load(
                 clf_params.test_fraction,
                 clf_params.seed,
             )
+            docs = [documents[i] for i in labelled]
             fitted = classifier.train(
-                x, y, train_idx, val_idx, genres, clf_params, on_epoch=lambda e, loss: advance(1)
+                docs,
+                x,
+                y,
+                train_idx,
+                val_idx,
+                genres,
+                clf_params,
+                on_epoch=lambda e, loss: advance(1),
             )
             test_pred = classifier.apply_thresholds(
-                fitted.probabilities(x[test_idx]), fitted.thresholds
+                fitted.probabilities([docs[i] for i in test_idx], x[test_idx]), fitted.thresholds
             )
             metrics = classifier.f1_scores(y[test_idx], test_pred, genres)
             metrics.update(
@@ -270,7 +278,7 @@ def load(
                 validation_movies=len(val_idx),
                 epochs=fitted.epochs_run,
             )
-            probabilities = fitted.probabilities(vectors)
+            probabilities = fitted.probabilities(documents, vectors)
             chosen = classifier.apply_thresholds(probabilities, fitted.thresholds)
             predicted = [[genres[j] for j in np.flatnonzero(row)] for row in chosen]
             scores = [
@@ -290,6 +298,7 @@ def load(
                 "min_genre_count": min_count,
                 "embedding_mean": [round(float(v), 7) for v in mean],
                 "text": "title, overview, tagline, keywords, people, language, country, decade; no genres",
+            "classifier_inputs": "TF-IDF token bag (linear) + embedding (MLP)",
             },
             metrics=metrics,
         )

@@ -57,31 +57,53 @@ def test_split_is_seeded_and_disjoint() -> None:
     assert len(set(train) | set(val) | set(test)) == 100
 
 
-def test_training_learns_separable_genres_and_outputs_probabilities() -> None:
+def _synthetic(n: int) -> tuple[list[list[str]], np.ndarray, np.ndarray]:
+    """Movies whose genres show in both their tokens (noisy) and their vectors (noisy)."""
     rng = np.random.default_rng(RNG_SEED)
-    y = (rng.random((600, 3)) < 0.4).astype(np.float32)
+    y = (rng.random((n, 3)) < 0.4).astype(np.float32)
     empty = y.sum(axis=1) == 0  # like movies, every row has a genre (one is always predicted)
     y[empty, rng.integers(0, 3, size=int(empty.sum()))] = 1.0
-    x = (y @ rng.normal(size=(3, 16)) + 0.3 * rng.normal(size=(600, 16))).astype(np.float32)
+    x = (y @ rng.normal(size=(3, 16)) + 1.0 * rng.normal(size=(n, 16))).astype(np.float32)
+    docs = []
+    for row in y:
+        tokens = [f"noise:{rng.integers(0, 50)}" for _ in range(4)]
+        tokens += [
+            f"cue:{g}:{rng.integers(0, 5)}" for g in range(3) if row[g] and rng.random() < 0.9
+        ]
+        docs.append(tokens)
+    return docs, x, y
+
+
+def test_training_learns_genres_from_tokens_and_vectors() -> None:
+    docs, x, y = _synthetic(600)
     train, val, test = clf.split_indices(600, 0.2, 0.2, RNG_SEED)
-    params = clf.ClassifierParams(max_epochs=60, hidden=32, seed=RNG_SEED)
-    fitted = clf.train(x, y, train, val, ["A", "B", "C"], params)
-    probs = fitted.probabilities(x[test])
+    params = clf.ClassifierParams(seed=RNG_SEED)
+    fitted = clf.train(docs, x, y, train, val, ["A", "B", "C"], params)
+    test_docs = [docs[i] for i in test]
+    probs = fitted.probabilities(test_docs, x[test])
     assert ((probs >= 0) & (probs <= 1)).all()
     scores = clf.f1_scores(y[test], clf.apply_thresholds(probs, fitted.thresholds), ["A", "B", "C"])
     assert scores["micro_f1"] > 0.9
-    again = clf.train(x, y, train, val, ["A", "B", "C"], params)
-    assert np.allclose(again.probabilities(x[test]), probs)
+    again = clf.train(docs, x, y, train, val, ["A", "B", "C"], params)
+    assert np.allclose(again.probabilities(test_docs, x[test]), probs)
+
+
+def test_token_bag_is_tfidf_of_training_tokens() -> None:
+    bag = clf.TokenBag.fit([["a", "b"], ["a", "c"], ["a", "b", "b"]], min_count=2)
+    assert bag.tokens == ["a", "b"]  # "c" is in one movie only
+    matrix = bag.transform([["a", "b", "b", "unknown"], []]).to_dense().numpy()
+    idf_a, idf_b = np.log(4 / 4) + 1, np.log(4 / 3) + 1
+    expected = np.array([idf_a, (1 + np.log(2)) * idf_b])
+    assert np.allclose(matrix[0], expected / np.linalg.norm(expected))
+    assert (matrix[1] == 0).all()
 
 
 def test_classifier_round_trips_through_bytes() -> None:
-    rng = np.random.default_rng(RNG_SEED)
-    x = rng.normal(size=(50, 8)).astype(np.float32)
-    y = (rng.random((50, 2)) < 0.5).astype(np.float32)
-    params = clf.ClassifierParams(max_epochs=3, hidden=8)
-    fitted = clf.train(x, y, np.arange(40), np.arange(40, 50), ["A", "B"], params)
+    docs, x, y = _synthetic(80)
+    params = clf.ClassifierParams(max_epochs=5)
+    fitted = clf.train(docs, x, y, np.arange(60), np.arange(60, 80), ["A", "B", "C"], params)
     restored = clf.from_bytes(
-        clf.to_bytes(fitted), 8, ["A", "B"], fitted.thresholds.tolist(), params
+        clf.to_bytes(fitted), 16, ["A", "B", "C"], fitted.thresholds.tolist(), params
     )
-    assert np.allclose(restored.probabilities(x), fitted.probabilities(x))
-    assert restored.predict(x) == fitted.predict(x)
+    assert np.allclose(restored.probabilities(docs, x), fitted.probabilities(docs, x))
+    assert restored.predict(docs, x) == fitted.predict(docs, x)
