@@ -498,6 +498,52 @@ def add(
         )
 
 
+@app.command()
+def evaluate(
+    seed: Annotated[int, typer.Option(help="Seed for the random baseline and the samples.")] = 42,
+    as_json: JsonFlag = False,
+) -> None:
+    """Score what is loaded: classifier F1, leave-last-out HR@10/NDCG@10, genre agreement.
+
+    The classifier's scores were measured at load time on held-out movies whose genre words
+    were never in the text. Ranking needs ratings (e.g. movierec load movielens-small).
+
+    Example: movierec evaluate --json
+    """
+    from movierec.database import connect
+    from movierec.evaluate import evaluate as run_evaluate
+
+    with connect() as conn:
+        result = run_evaluate(conn, seed=seed)
+    if as_json:
+        _print_json(result)
+        return
+    c = result["classifier"]
+    typer.echo(
+        f"classifier (held out, {c['test_movies']} movies): micro-F1 {c['micro_f1']:.3f}, "
+        f"macro-F1 {c['macro_f1']:.3f}"
+    )
+    typer.echo("  " + ", ".join(f"{g} {f:.2f}" for g, f in c["per_genre"].items()))
+    r = result["ranking"]
+    if r is None:
+        typer.echo("ranking: no ratings loaded")
+    else:
+        typer.echo(f"ranking, leave-last-out over {r['users']} users (like = rating >= 4):")
+        rows = [
+            ("similar", r),
+            ("popularity", r["baselines"]["popularity"]),
+            ("random", r["baselines"]["random"]),
+        ]
+        for name, s in rows:
+            typer.echo(
+                f"  {name:<11} HR@10 {s['hr_at_10']:.4f} ± {s['hr_at_10_ci95']:.4f}   "
+                f"NDCG@10 {s['ndcg_at_10']:.4f} ± {s['ndcg_at_10_ci95']:.4f}"
+            )
+    typer.echo(
+        f"genre agreement (top-10 sharing a labelled genre): {result['genre_agreement']:.3f}"
+    )
+
+
 @db_app.command("url")
 def db_url(
     show_password: Annotated[bool, typer.Option(help="Print the password instead of ***.")] = False,

@@ -298,7 +298,7 @@ def load(
                 "min_genre_count": min_count,
                 "embedding_mean": [round(float(v), 7) for v in mean],
                 "text": "title, overview, tagline, keywords, people, language, country, decade; no genres",
-            "classifier_inputs": "TF-IDF token bag (linear) + embedding (MLP)",
+                "classifier_inputs": "TF-IDF token bag (linear) + embedding (MLP)",
             },
             metrics=metrics,
         )

@@ -37,6 +37,7 @@ def test_the_commands_exist() -> None:
         ("search",),
         ("show",),
         ("add",),
+        ("evaluate",),
         ("db", "url"),
         ("db", "upgrade"),
         ("db", "downgrade"),

@@ -1,0 +1,49 @@
+-- Evaluation: the data `movierec evaluate` reads to score what is loaded.
+
+-- name: stored_classifier_metrics
+-- The classifier's held-out scores, computed at load time on movies it never trained on.
+select metrics
+  from models
+ order by created_at desc, id desc
+ limit 1
+
+-- name: leave_last_out
+-- For every user with at least `min_likes` likes (rating >= `like_at`), in time order: the
+-- second-to-last like is the query, the last like the target.
+with likes as (
+    select user_id, movie_id,
+           row_number() over (partition by user_id order by rated_at desc nulls last, movie_id desc) as back,
+           count(*) over (partition by user_id) as n
+      from ratings
+     where rating >= %(like_at)s::real
+)
+select user_id,
+       max(movie_id) filter (where back = 2) as query_id,
+       max(movie_id) filter (where back = 1) as target_id
+  from likes
+ where n >= %(min_likes)s::int
+ group by user_id
+ order by user_id
+
+-- name: popular_likes
+-- Movies by number of likes, leaving out each user's held-out last like, most liked first.
+with likes as (
+    select user_id, movie_id,
+           row_number() over (partition by user_id order by rated_at desc nulls last, movie_id desc) as back
+      from ratings
+     where rating >= %(like_at)s::real
+)
+select movie_id, count(*) as likes
+  from likes
+ where back > 1
+ group by movie_id
+ order by likes desc, movie_id
+ limit %(limit)s::int
+
+-- name: sample_labelled_movies
+-- A seeded sample of movies with labelled genres, for the genre-agreement score.
+select id, genres, predicted_genres, embedding
+  from movies
+ where cardinality(genres) > 0
+ order by md5(id::text || %(seed)s::text)
+ limit %(limit)s::int
