@@ -189,11 +189,22 @@ K = Annotated[int, typer.Option("-k", "--k", min=1, max=1000, help="How many mov
 Explain = Annotated[bool, typer.Option("--explain", help="Say why each movie is recommended.")]
 
 
-def _filters(conn: Any, **options: Any) -> Any:
+def _filters(conn: Any, options: dict[str, Any]) -> Any:
+    """The filter options of `similar` / `recommend` (their locals()) as Filters."""
     from movierec.recommend import Filters, resolve_ids
 
-    excluded = options.pop("exclude") or []
-    return Filters(**options, exclude_ids=resolve_ids(conn, excluded) or None)
+    return Filters(
+        year_from=options["year_from"],
+        year_to=options["year_to"],
+        runtime_min=options["runtime_min"],
+        runtime_max=options["runtime_max"],
+        min_rating=options["min_rating"],
+        min_votes=options["min_votes"],
+        required_genres=options["genre"] or None,
+        excluded_genres=options["exclude_genre"] or None,
+        language=options["language"],
+        exclude_ids=resolve_ids(conn, options["exclude"] or []) or None,
+    )
 
 
 def _print_neighbours(neighbours: list[Any], reasons: dict[int, dict[str, Any]] | None) -> None:
@@ -261,20 +272,9 @@ def similar(
     from movierec.recommend import explain as explain_results
     from movierec.recommend import similar as run_similar
 
+    options = dict(locals())
     with connect() as conn:
-        filters = _filters(
-            conn,
-            year_from=year_from,
-            year_to=year_to,
-            runtime_min=runtime_min,
-            runtime_max=runtime_max,
-            min_rating=min_rating,
-            min_votes=min_votes,
-            required_genres=genre,
-            excluded_genres=exclude_genre,
-            language=language,
-            exclude=exclude,
-        )
+        filters = _filters(conn, options)
         movie, neighbours = run_similar(conn, title, year=year, k=k, filters=filters)
         reasons = explain_results(conn, [movie.id], neighbours) if explain else None
     if as_json:
@@ -320,20 +320,9 @@ def recommend(
     from movierec.recommend import explain as explain_results
     from movierec.recommend import recommend as run_recommend
 
+    options = dict(locals())
     with connect() as conn:
-        filters = _filters(
-            conn,
-            year_from=year_from,
-            year_to=year_to,
-            runtime_min=runtime_min,
-            runtime_max=runtime_max,
-            min_rating=min_rating,
-            min_votes=min_votes,
-            required_genres=genre,
-            excluded_genres=exclude_genre,
-            language=language,
-            exclude=exclude,
-        )
+        filters = _filters(conn, options)
         taste, neighbours = run_recommend(conn, like, dislike or [], k=k, filters=filters)
         reasons = (
             explain_results(conn, [m.id for m in taste.liked], neighbours) if explain else None

@@ -127,17 +127,21 @@ def read_100k_movies(path: Path) -> Iterator[MovieRecord | Reject]:
     return _dedupe(items())
 
 
-def read_100k_ratings(path: Path) -> Iterator[Rating | Reject]:
-    """u.data: ``user<TAB>item<TAB>rating<TAB>timestamp``."""
-    ratings = path.with_name("u.data")
-    if not ratings.exists():
+def _split_ratings(path: Path, separator: str) -> Iterator[Rating | Reject]:
+    """``user, movie, rating, timestamp`` lines of a latin-1 file split by ``separator``."""
+    if not path.exists():
         return
-    for line, fields in csvfile.split_lines(ratings, encoding="latin-1", separator="\t"):
-        where = f"{ratings}:{line}"
+    for line, fields in csvfile.split_lines(path, encoding="latin-1", separator=separator):
+        where = f"{path}:{line}"
         if len(fields) != 4:
             yield Reject(where, "malformed-row", f"{len(fields)} fields, expected 4")
             continue
         yield _rating(where, *fields)
+
+
+def read_100k_ratings(path: Path) -> Iterator[Rating | Reject]:
+    """u.data: ``user<TAB>item<TAB>rating<TAB>timestamp``."""
+    return _split_ratings(path.with_name("u.data"), "\t")
 
 
 # ml-1m --------------------------------------------------------------------------------------
@@ -159,15 +163,7 @@ def read_1m_movies(path: Path) -> Iterator[MovieRecord | Reject]:
 
 def read_1m_ratings(path: Path) -> Iterator[Rating | Reject]:
     """ratings.dat: ``UserID::MovieID::Rating::Timestamp``."""
-    ratings = path.with_name("ratings.dat")
-    if not ratings.exists():
-        return
-    for line, fields in csvfile.split_lines(ratings, encoding="latin-1", separator="::"):
-        where = f"{ratings}:{line}"
-        if len(fields) != 4:
-            yield Reject(where, "malformed-row", f"{len(fields)} fields, expected 4")
-            continue
-        yield _rating(where, *fields)
+    return _split_ratings(path.with_name("ratings.dat"), "::")
 
 
 # ml-latest ----------------------------------------------------------------------------------
