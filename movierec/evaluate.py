@@ -60,9 +60,7 @@ def _mean_ci(values: list[float]) -> tuple[float, float]:
 
 
 def _embeddings(conn: psycopg.Connection[Any], ids: list[int]) -> dict[int, tuple[Any, list[str]]]:
-    rows = conn.execute(
-        "select id, embedding, predicted_genres from movies where id = any(%s)", (ids,)
-    ).fetchall()
+    rows = conn.execute(queries.get("evaluate", "query_vectors").sql, {"ids": ids}).fetchall()
     return {row[0]: (row[1], list(row[2])) for row in rows}
 
 
@@ -87,7 +85,7 @@ def ranking(conn: psycopg.Connection[Any], seed: int = 42) -> dict[str, Any] | N
             queries.get("evaluate", "popular_likes").sql, {"like_at": LIKE_AT, "limit": K + 1}
         )
     ]
-    all_ids = [row[0] for row in conn.execute("select id from movies order by id")]
+    all_ids = [row[0] for row in conn.execute(queries.get("evaluate", "movie_ids").sql)]
     rng = random.Random(seed)
     for _, query_id, target_id in pairs:
         embedding, genres = vectors[query_id]

@@ -314,15 +314,14 @@ def load(
                 store.copy_live_ratings(conn)
             rows = _rating_rows(source.ratings(), catalogue.by_source_id, rejects, source.label)
             store.copy_rows(conn, rows, advance, store.RATINGS)
-            duplicates = store.dedupe_ratings(conn)
-            for _ in range(duplicates):
-                rejects.add(
-                    Reject(
-                        source.label,
-                        "duplicate-rating",
-                        "a later rating of the same movie by the same user is kept",
-                    )
-                )
+            rejects.add_many(
+                store.dedupe_ratings(conn),
+                Reject(
+                    source.label,
+                    "duplicate-rating",
+                    "a later rating of the same movie by the same user is kept",
+                ),
+            )
         with stages.stage("index", total=len(movie_indexes) + len(rating_indexes)) as advance:
             store.build_indexes(conn, movie_indexes, advance, store.MOVIES)
             store.build_indexes(conn, rating_indexes, advance, store.RATINGS)

@@ -81,10 +81,15 @@ class Neighbour:
     distance: float
 
 
+def set_local(conn: psycopg.Connection[Any], settings: dict[str, str]) -> None:
+    """Apply settings for the current transaction only."""
+    for name, value in settings.items():
+        conn.execute("select set_config(%s, %s, true)", (name, value))
+
+
 def apply_search_settings(conn: psycopg.Connection[Any]) -> None:
     """Set the similarity query's settings for the current transaction only."""
-    for name, value in SEARCH_SETTINGS.items():
-        conn.execute("select set_config(%s, %s, true)", (name, value))
+    set_local(conn, SEARCH_SETTINGS)
 
 
 def resolve_title(
@@ -107,9 +112,7 @@ def resolve_title(
                 {"title": written["title"], "year": int(written["year"])},
             ).fetchall()
         if not rows:
-            suggestions = cur.execute(
-                queries.get("movies", "closest_titles").sql, {"title": title, "limit": 5}
-            ).fetchall()
+            suggestions = search(conn, title, k=5)
             where = f" from {year}" if year is not None else ""
             raise NotFoundError(f"no movie titled {title!r}{where}", suggestions)
         if len(rows) > 1:
@@ -223,8 +226,7 @@ def search(conn: psycopg.Connection[Any], text: str, *, k: int = 10) -> list[dic
         raise MovierecError("give some words of a title to search for")
     if not 1 <= k <= MAX_K:
         raise MovierecError(f"-k must be between 1 and {MAX_K}, got {k}")
-    for name, value in TITLE_SEARCH_SETTINGS.items():
-        conn.execute("select set_config(%s, %s, true)", (name, value))
+    set_local(conn, TITLE_SEARCH_SETTINGS)
     with conn.cursor(row_factory=dict_row) as cur:
         return cur.execute(
             queries.get("search", "search_titles").sql, {"q": text.strip(), "limit": k}

@@ -42,6 +42,20 @@ class RejectLog:
         if self.strict:
             raise MovierecError(f"{reject} (--strict: any rejected row fails the load)")
 
+    def add_many(self, count: int, reject: Reject) -> None:
+        """Count ``count`` rows rejected for one reason found in bulk (no line of their own)."""
+        if count <= 0:
+            return
+        self.counts[reject.reason] += count
+        if len(self.examples) < EXAMPLES:
+            self.examples.append(reject)
+        if self._writer is not None:
+            self._writer.writerow([reject.where, reject.reason, f"{count} rows: {reject.detail}"])
+        if self.strict:
+            raise MovierecError(
+                f"{reject} ({count} rows; --strict: any rejected row fails the load)"
+            )
+
     @property
     def total(self) -> int:
         """How many rows were rejected."""

@@ -47,3 +47,13 @@ select id, genres, predicted_genres, embedding
  where cardinality(genres) > 0
  order by md5(id::text || %(seed)s::text)
  limit %(limit)s::int
+
+-- name: query_vectors
+-- The embedding and predicted genres of some movies, the inputs of their `similar` queries.
+select id, embedding, predicted_genres
+  from movies
+ where id = any(%(ids)s::bigint[])
+
+-- name: movie_ids
+-- Every loaded movie's id, for the random baseline.
+select id from movies order by id

@@ -31,13 +31,6 @@ values (%(source)s, %(doc2vec)s, %(classifier)s, %(genre_vocab)s, %(thresholds)s
         %(params)s, %(metrics)s)
 returning id
 
--- name: latest_model_summary
--- The stored model's metadata, without the large binary columns.
-select id, source, genre_vocab, thresholds, params, metrics, created_at
-  from models
- order by created_at desc, id desc
- limit 1
-
 -- name: dedupe_staged_ratings
 -- Drop all but the last-copied rating of each (user, movie) pair from staging; COPY fills a
 -- fresh heap in order, so the highest ctid is the last copy.

@@ -13,6 +13,7 @@ import uuid
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -144,3 +145,29 @@ def conn(loaded_url: str) -> Iterator[psycopg.Connection[object]]:
     finally:
         connection.rollback()
         connection.close()
+
+
+def force_index_scans(conn: psycopg.Connection[Any]) -> None:
+    """Rule out sequential and bitmap scans for this transaction: on the small fixture they cost
+    about the same as HNSW and the planner's pick varies, so tests of the HNSW path force it."""
+    conn.execute("select set_config('enable_seqscan', 'off', true)")
+    conn.execute("select set_config('enable_bitmapscan', 'off', true)")
+
+
+def explain_similar(
+    conn: psycopg.Connection[Any],
+    embedding: Any,
+    genres: list[str],
+    exclude_id: int | None,
+    k: int = 10,
+    filters: Any = None,
+) -> str:
+    """EXPLAIN of the similarity query as `similar` runs it (same settings, same parameters)."""
+    from movierec import queries
+    from movierec.recommend import Filters, apply_search_settings
+
+    apply_search_settings(conn)
+    params = (filters or Filters()).params()
+    params.update(embedding=embedding, genres=genres, exclude_id=exclude_id, k=k)
+    statement = b"explain " + queries.get("similar", "similar_to_vector").text.encode()
+    return "\n".join(row[0] for row in conn.execute(statement, params))

@@ -8,6 +8,7 @@ Create Date: 2026-11-22
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 from alembic import op
 
@@ -16,30 +17,9 @@ down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-# The similarity function as this revision created it. Later revisions rebuild it from
-# sql/similar.sql; this copy stays frozen so that 0001 means the same thing forever.
-SIMILAR_FUNCTION_V1 = """
-create or replace function movierec_similar_to(
-    query_embedding vector, query_genres text[], exclude_id bigint, k integer default 10)
-returns table (id bigint, title text, year integer, genres text[], distance double precision)
-language sql stable
-    set hnsw.iterative_scan = relaxed_order
-    set hnsw.ef_search = 100
-as $body$
-with candidates as materialized (
-    select m.id, m.title, m.year, m.genres,
-           m.embedding <=> $1::vector as distance
-      from movies as m
-     where m.genres && $2::text[]
-       and m.id is distinct from $3::bigint
-     order by m.embedding <=> $1::vector
-     limit $4::int
-)
-select id, title, year, genres, distance
-  from candidates
- order by distance, id
-$body$
-"""
+# The similarity function as this revision created it, kept frozen in migrations/frozen/ so
+# that 0001 means the same thing forever; later revisions rebuild it from sql/similar.sql.
+SIMILAR_FUNCTION_V1 = Path(__file__).parent.parent / "frozen" / "similar_v1.sql"
 
 
 def upgrade() -> None:
@@ -96,7 +76,7 @@ def upgrade() -> None:
         )
         """
     )
-    op.execute(SIMILAR_FUNCTION_V1)
+    op.execute(SIMILAR_FUNCTION_V1.read_text(encoding="utf-8"))
     op.execute(
         """
         create or replace function similar_movies_by_id(movie_id bigint, k integer default 10)

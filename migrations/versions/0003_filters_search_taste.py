@@ -12,6 +12,7 @@ the CLI run the same SQL. A later revision that changes those queries rebuilds t
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 from alembic import op
 
@@ -22,6 +23,8 @@ revision: str = "0003"
 down_revision: str | None = "0002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+
+_FROZEN_V1 = Path(__file__).parent.parent / "frozen" / "similar_v1.sql"
 
 # Argument lists: (function argument, query parameter it binds, SQL type and default).
 SIMILAR_ARGS = [
@@ -183,29 +186,5 @@ def downgrade() -> None:
         "drop function if exists movierec_similar_to(vector, text[], bigint, integer, bigint[], "
         "integer, integer, integer, integer, real, integer, text[], text[], text)"
     )
-    op.execute(_V1_SIMILAR)
-
-
-# The 0001 version of movierec_similar_to, restored by downgrade (0001 keeps the same text).
-_V1_SIMILAR = """
-create or replace function movierec_similar_to(
-    query_embedding vector, query_genres text[], exclude_id bigint, k integer default 10)
-returns table (id bigint, title text, year integer, genres text[], distance double precision)
-language sql stable
-    set hnsw.iterative_scan = relaxed_order
-    set hnsw.ef_search = 100
-as $body$
-with candidates as materialized (
-    select m.id, m.title, m.year, m.genres,
-           m.embedding <=> $1::vector as distance
-      from movies as m
-     where m.genres && $2::text[]
-       and m.id is distinct from $3::bigint
-     order by m.embedding <=> $1::vector
-     limit $4::int
-)
-select id, title, year, genres, distance
-  from candidates
- order by distance, id
-$body$
-"""
+    # Back to the 0001 signature and body.
+    op.execute(_FROZEN_V1.read_text(encoding="utf-8"))

@@ -116,24 +116,11 @@ def test_full_sample_load_and_similar(make_database: object) -> None:
     data = json.loads(similar.stdout)
     assert len(data["results"]) == 10
     # At full size the planner picks the HNSW index by itself.
-    from movierec import queries
     from movierec.database import connect
-    from movierec.recommend import Filters, apply_search_settings, resolve_title
+    from movierec.recommend import resolve_title
+    from tests.conftest import explain_similar
 
     with connect(url) as conn:
         movie, embedding = resolve_title(conn, "The Matrix")
-        apply_search_settings(conn)
-        plan = "\n".join(
-            row[0]
-            for row in conn.execute(
-                b"explain " + queries.get("similar", "similar_to_vector").text.encode(),
-                {
-                    "embedding": embedding,
-                    "genres": movie.predicted_genres,
-                    "exclude_id": movie.id,
-                    "k": 10,
-                    **Filters().params(),
-                },
-            )
-        )
+        plan = explain_similar(conn, embedding, movie.predicted_genres, movie.id)
     assert "Index Scan using movies_embedding_hnsw" in plan, plan

@@ -20,6 +20,7 @@ from movierec.loader import load
 from movierec.recommend import Filters, details, explain, recommend, resolve_title, search, similar
 from movierec.records import MovieRecord
 from tests import fixtures
+from tests.conftest import explain_similar, force_index_scans
 
 Conn = psycopg.Connection[Any]
 
@@ -145,9 +146,7 @@ def test_filters_return_k_rows_that_all_qualify(
 ) -> None:
     movie, _ = resolve_title(conn, "The Matrix")
     if force_hnsw:
-        conn.execute(
-            "select set_config('enable_seqscan', 'off', true), set_config('enable_bitmapscan', 'off', true)"
-        )
+        force_index_scans(conn)
     qualifying = _qualifying(conn, combo, movie.predicted_genres, movie.id)
     assert qualifying >= 3, "the combination should leave some movies"
     k = min(10, qualifying)
@@ -162,15 +161,9 @@ def test_filters_return_k_rows_that_all_qualify(
 def test_every_filter_at_once_can_run_on_the_hnsw_index(conn: Conn) -> None:
     """No filter breaks the index-ordered plan (the planner may still prefer an exact GIN scan
     when it estimates few qualifying rows, which is cheaper and exact)."""
-    from movierec import queries
-    from movierec.recommend import apply_search_settings
-
     movie, embedding = resolve_title(conn, "The Matrix")
-    conn.execute(
-        "select set_config('enable_seqscan', 'off', true), set_config('enable_bitmapscan', 'off', true)"
-    )
-    apply_search_settings(conn)
-    params = Filters(
+    force_index_scans(conn)
+    every_filter = Filters(
         year_from=1990,
         year_to=2000,
         runtime_min=80,
@@ -181,14 +174,8 @@ def test_every_filter_at_once_can_run_on_the_hnsw_index(conn: Conn) -> None:
         excluded_genres=["Comedy"],
         language="English",
         exclude_ids=[1, 2],
-    ).params()
-    params.update(embedding=embedding, genres=["Drama"], exclude_id=movie.id, k=10)
-    plan = "\n".join(
-        r[0]
-        for r in conn.execute(
-            b"explain " + queries.get("similar", "similar_to_vector").text.encode(), params
-        )
     )
+    plan = explain_similar(conn, embedding, ["Drama"], movie.id, filters=every_filter)
     assert "movies_embedding_hnsw" in plan, plan
 
 

@@ -7,15 +7,13 @@ from typing import Any
 import psycopg
 import pytest
 
-from movierec import queries
 from movierec.errors import AmbiguousTitleError, MovierecError, NotFoundError
 from movierec.recommend import (
-    Filters,
-    apply_search_settings,
     resolve_title,
     similar,
     similar_to_vector,
 )
+from tests.conftest import explain_similar, force_index_scans
 
 Conn = psycopg.Connection[Any]
 
@@ -93,22 +91,8 @@ def test_selective_filter_still_returns_k_rows_through_hnsw(conn: Conn) -> None:
     assert count == (9,)  # 0.6% of the fixture films
     movie, embedding = resolve_title(conn, "The Matrix")
     # Force the HNSW plan: on a small table the planner may prefer an exact GIN scan.
-    conn.execute("select set_config('enable_seqscan', 'off', true)")
-    conn.execute("select set_config('enable_bitmapscan', 'off', true)")
-    apply_search_settings(conn)
-    plan = "\n".join(
-        row[0]
-        for row in conn.execute(
-            b"explain " + queries.get("similar", "similar_to_vector").text.encode(),
-            {
-                "embedding": embedding,
-                "genres": ["Western"],
-                "exclude_id": movie.id,
-                "k": 9,
-                **Filters().params(),
-            },
-        )
-    )
+    force_index_scans(conn)
+    plan = explain_similar(conn, embedding, ["Western"], movie.id, k=9)
     assert "movies_embedding_hnsw" in plan
     # k = every Western: the scan must find all of them, with nothing else.
     results = similar_to_vector(conn, embedding, ["Western"], exclude_id=movie.id, k=9)
@@ -125,22 +109,8 @@ def test_similarity_query_is_served_by_hnsw(conn: Conn) -> None:
     planner's pick varies; the slow test checks that it picks HNSW by itself on the full sample.
     """
     movie, embedding = resolve_title(conn, "The Matrix")
-    conn.execute("select set_config('enable_seqscan', 'off', true)")
-    conn.execute("select set_config('enable_bitmapscan', 'off', true)")
-    apply_search_settings(conn)
-    plan = "\n".join(
-        row[0]
-        for row in conn.execute(
-            b"explain " + queries.get("similar", "similar_to_vector").text.encode(),
-            {
-                "embedding": embedding,
-                "genres": ["Drama"],
-                "exclude_id": movie.id,
-                "k": 10,
-                **Filters().params(),
-            },
-        )
-    )
+    force_index_scans(conn)
+    plan = explain_similar(conn, embedding, ["Drama"], movie.id)
     assert "Index Scan using movies_embedding_hnsw" in plan, plan
 
 
