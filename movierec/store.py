@@ -224,6 +224,11 @@ def dedupe_ratings(conn: psycopg.Connection[Any]) -> int:
     return cur.rowcount
 
 
+def staged_ratings(conn: psycopg.Connection[Any]) -> list[Any]:
+    """Every staged rating as (user, movie, rating, seconds since the epoch or None)."""
+    return conn.execute(queries.get("store", "staged_ratings").sql).fetchall()
+
+
 def _swap_table(conn: psycopg.Connection[Any], table: Table, indexes: list[IndexDef]) -> None:
     live, staging = sql.Identifier(table.live), sql.Identifier(table.staging)
     conn.execute(sql.SQL("lock table {} in access exclusive mode").format(live))

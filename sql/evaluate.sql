@@ -1,8 +1,9 @@
 -- Evaluation: the data `movierec evaluate` reads to score what is loaded.
 
 -- name: stored_classifier_metrics
--- The classifier's held-out scores, computed at load time on movies it never trained on.
-select metrics
+-- The classifier's held-out scores, computed at load time on movies it never trained on, and
+-- the settings of the embedding being evaluated.
+select metrics, params
   from models
  order by created_at desc, id desc
  limit 1

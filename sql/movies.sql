@@ -7,3 +7,16 @@ select id, title, year, director, genres, predicted_genres, embedding
  where lower(title) = lower(%(title)s)
    and (%(year)s::int is null or year = %(year)s::int)
  order by year nulls last, id
+
+-- name: embeddings_of
+-- The stored embeddings of some movies, for splitting a similarity into its parts.
+select id, embedding
+  from movies
+ where id = any(%(ids)s::bigint[])
+
+-- name: embedding_layout
+-- Where the content and collaborative parts sit in the current embedding (null before 0.5.0).
+select params -> 'layout'
+  from models
+ order by created_at desc, id desc
+ limit 1

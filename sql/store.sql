@@ -72,3 +72,8 @@ values (%(source)s, %(source_id)s, %(imdb_id)s, %(title)s, %(year)s, %(genres)s,
         %(cast)s, %(runtime_minutes)s, %(language)s, %(country)s, %(content_rating)s,
         %(rating)s, %(votes)s, %(released)s, %(overview)s, %(tagline)s, %(keywords)s)
 returning id
+
+-- name: staged_ratings
+-- The ratings staged for this load (after de-duplication), for the collaborative vectors.
+select user_id, movie_id, rating, extract(epoch from rated_at)::float8 as rated_at
+  from ratings_staging

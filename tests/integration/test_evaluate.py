@@ -77,7 +77,8 @@ def test_evaluate_reports_every_part_reproducibly(rated_url: str) -> None:
         first = evaluate(conn, seed=7)
         second = evaluate(conn, seed=7)
     assert first == second
-    assert set(first) == {"classifier", "ranking", "genre_agreement"}
+    assert set(first) == {"embedding", "classifier", "ranking", "genre_agreement"}
+    assert first["embedding"]["collaborative"] and first["embedding"]["holdout"]
     assert set(first["classifier"]) >= {"micro_f1", "macro_f1", "per_genre"}
     assert 0 <= first["genre_agreement"] <= 1
     assert set(first["ranking"]["baselines"]) == {"popularity", "random"}

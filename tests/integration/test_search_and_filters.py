@@ -246,7 +246,9 @@ def test_explain_reports_similarity_and_overlaps(conn: Conn) -> None:
         assert why["cosine_similarity"] == pytest.approx(1 - r.distance, abs=1e-4)
         assert set(why["shared_genres"]) == set(r.genres) & set(movie.genres)
         assert set(why["genres_matching_prediction"]) <= set(movie.predicted_genres)
-        assert why["embedding"] == "content"
+        # No ratings in this catalogue: all of the similarity is content.
+        assert why["embedding"]["collaborative"] == 0
+        assert why["embedding"]["content"] == pytest.approx(why["cosine_similarity"], abs=1e-3)
 
 
 # CLI: show, search, explain, recommend ---------------------------------------------------

@@ -1,0 +1,148 @@
+"""The stored embedding: a content part (genres, year, text) and a collaborative part, in 100 dims.
+
+Each movie's vector is ``[sqrt(s) * content, sqrt(1 - s) * collaborative]`` with both parts of
+unit length, so the cosine of two rated movies is ``s * content cosine + (1 - s) *
+collaborative cosine``. A movie nobody rated keeps ``[content, 0]`` (cold start): it stays
+recommendable and is compared on content alone. Without ratings the whole vector is content.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+FloatArray = npt.NDArray[np.float32]
+
+DIMS = 100
+"""Width of the stored embedding; the schema's ``vector(100)`` column."""
+
+
+@dataclass(frozen=True)
+class HybridParams:
+    """How the parts of the stored embedding are weighted."""
+
+    genre_weight: float = 1.0
+    """Weight of the genre profile: labelled genres, or the classifier's scores if none."""
+    year_weight: float = 0.7
+    """Weight of the release year, encoded so that cosine falls as years drift apart."""
+    text_weight: float = 0.5
+    """Weight of the text embedding (Doc2Vec or MiniLM)."""
+    year_span: float = 60.0
+    """Years over which the year code turns a quarter circle (cosine 0)."""
+    content_share: float = 0.2
+    """Share of a rated movie's cosine that comes from content; the rest is collaborative."""
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain-JSON form for the models table."""
+        return asdict(self)
+
+
+def unit_rows(matrix: npt.NDArray[Any]) -> FloatArray:
+    """Rows scaled to unit length; zero rows stay zero."""
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    unit: FloatArray = (matrix / np.maximum(norms, 1e-12)).astype(np.float32)
+    return unit
+
+
+def genre_profile(
+    labelled: Sequence[Sequence[str]], scores: FloatArray, genres: Sequence[str]
+) -> FloatArray:
+    """Per movie: its labelled genres (multi-hot), or the classifier's scores when it has none."""
+    column = {g: j for j, g in enumerate(genres)}
+    profile = np.array(scores, dtype=np.float32, copy=True)
+    for i, labels in enumerate(labelled):
+        known = [column[g] for g in labels if g in column]
+        if known:
+            profile[i] = 0.0
+            profile[i, known] = 1.0
+    return unit_rows(profile)
+
+
+def year_code(years: Sequence[int | None], span: float) -> FloatArray:
+    """Two numbers per movie whose dot product is cos(pi/2 * year gap / span); zeros if unknown."""
+    code = np.zeros((len(years), 2), dtype=np.float32)
+    for i, year in enumerate(years):
+        if year is not None:
+            angle = (year - 1900) / span * np.pi / 2
+            code[i] = (np.cos(angle), np.sin(angle))
+    return code
+
+
+def content_features(
+    text: FloatArray, profile: FloatArray, years: FloatArray, params: HybridParams
+) -> FloatArray:
+    """The weighted parts of the content vector side by side, before projection."""
+    return np.hstack(
+        [
+            params.genre_weight * profile,
+            params.year_weight * years,
+            params.text_weight * unit_rows(text),
+        ]
+    ).astype(np.float32)
+
+
+@dataclass(frozen=True)
+class Projection:
+    """A PCA fitted on the catalogue's content features, so new movies map the same way."""
+
+    mean: FloatArray
+    components: FloatArray
+    """One row per output dimension; zero rows pad a catalogue too small to fill them."""
+
+    @classmethod
+    def fit(cls, features: FloatArray, dims: int) -> Projection:
+        """The top ``dims`` principal directions of ``features``."""
+        mean = features.mean(axis=0).astype(np.float32)
+        _, _, vt = np.linalg.svd(features - mean, full_matrices=False)
+        components = np.zeros((dims, features.shape[1]), dtype=np.float32)
+        rank = min(dims, vt.shape[0])
+        components[:rank] = vt[:rank]
+        return cls(mean, components)
+
+    def apply(self, features: FloatArray) -> FloatArray:
+        """Unit content vectors of ``features``."""
+        return unit_rows((features - self.mean) @ self.components.T)
+
+    def as_json(self) -> dict[str, Any]:
+        """Plain-JSON form for the models table."""
+        return {
+            "mean": [round(float(v), 6) for v in self.mean],
+            "components": [[round(float(v), 6) for v in row] for row in self.components],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Projection:
+        """The inverse of :meth:`as_json`."""
+        return cls(
+            np.asarray(data["mean"], dtype=np.float32),
+            np.asarray(data["components"], dtype=np.float32),
+        )
+
+
+def combine(
+    content: FloatArray, collaborative: FloatArray, rated: npt.NDArray[np.bool_], share: float
+) -> FloatArray:
+    """The stored vectors: weighted parts for rated movies, content alone (padded) for the rest."""
+    n, content_dims = content.shape
+    out = np.zeros((n, content_dims + collaborative.shape[1]), dtype=np.float32)
+    scale = np.where(rated, np.sqrt(share), 1.0).astype(np.float32)[:, None]
+    out[:, :content_dims] = content * scale
+    out[rated, content_dims:] = np.sqrt(1.0 - share) * collaborative[rated]
+    return out
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where the parts sit in the stored vector: what ``--explain`` splits the cosine by."""
+
+    content_dims: int
+    collaborative_dims: int
+    content_share: float
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain-JSON form for the models table."""
+        return asdict(self)
