@@ -16,8 +16,8 @@ from movierec.database import connect
 from movierec.embeddings import Doc2VecParams
 from movierec.evaluate import LIKE_AT, MIN_LIKES
 from movierec.loader import load
-from movierec.records import MovieRecord
 from movierec.recommend import explain, similar, similar_to_vector
+from movierec.records import MovieRecord
 from tests import fixtures
 
 FAST = Doc2VecParams(epochs=5)
