@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import psycopg
+from psycopg import sql
 from psycopg.rows import dict_row
 
 from movierec import queries
@@ -82,9 +83,12 @@ class Neighbour:
 
 
 def set_local(conn: psycopg.Connection[Any], settings: dict[str, str]) -> None:
-    """Apply settings for the current transaction only."""
-    for name, value in settings.items():
-        conn.execute("select set_config(%s, %s, true)", (name, value))
+    """Apply settings for the current transaction only, in one round trip."""
+    if not settings:
+        return
+    calls = sql.SQL(", ").join([sql.SQL("set_config(%s, %s, true)")] * len(settings))
+    values = [v for item in settings.items() for v in item]
+    conn.execute(sql.SQL("select {}").format(calls), values)
 
 
 def apply_search_settings(conn: psycopg.Connection[Any]) -> None:
@@ -142,15 +146,19 @@ def similar_to_vector(
     exclude_id: int | None = None,
     k: int = 10,
     filters: Filters | None = None,
+    settings: dict[str, str] | None = None,
 ) -> list[Neighbour]:
-    """The k movies nearest ``embedding`` whose labelled genres overlap ``genres``."""
+    """The k movies nearest ``embedding`` whose labelled genres overlap ``genres``.
+
+    ``settings`` replaces the index settings (SEARCH_SETTINGS) for this transaction.
+    """
     if not 1 <= k <= MAX_K:
         raise MovierecError(f"-k must be between 1 and {MAX_K}, got {k}")
     if not genres:
         raise MovierecError("the genre filter is empty; give at least one genre")
     params = (filters or Filters()).params()
     params.update(embedding=embedding, genres=genres, exclude_id=exclude_id, k=k)
-    apply_search_settings(conn)
+    set_local(conn, SEARCH_SETTINGS if settings is None else settings)
     with conn.cursor(row_factory=dict_row) as cur:
         rows = cur.execute(queries.get("similar", "similar_to_vector").sql, params).fetchall()
     return [Neighbour(**row) for row in rows]

@@ -16,7 +16,7 @@ import psycopg
 from psycopg import sql
 from psycopg.types.json import Jsonb
 
-from movierec import queries
+from movierec import copy_binary, queries
 from movierec.errors import MovierecError
 from movierec.progress import Advance
 
@@ -171,18 +171,19 @@ def copy_rows(
         table=sql.Identifier(table.staging),
         columns=sql.SQL(", ").join(sql.Identifier(name) for name, _ in table.columns),
     )
-    json_columns = [i for i, (_, kind) in enumerate(table.columns) if kind == "jsonb"]
+    encode = copy_binary.row_encoder([kind for _, kind in table.columns])
     count = 0
+    batch: list[bytes] = [copy_binary.HEADER]
     with conn.cursor() as cur, cur.copy(statement) as copy:
-        copy.set_types([kind for _, kind in table.columns])
         for row in rows:
-            values = list(row)
-            for i in json_columns:
-                values[i] = Jsonb(values[i])
-            copy.write_row(values)
+            batch.append(encode(row))
             count += 1
             if count % every == 0:
+                copy.write(b"".join(batch))
+                batch.clear()
                 advance(every)
+        batch.append(copy_binary.TRAILER)
+        copy.write(b"".join(batch))
     advance(count % every)
     return count
 

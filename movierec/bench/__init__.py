@@ -1,0 +1,280 @@
+"""`movierec bench`: ingest, index and query speed on synthetic catalogues, beside LanceDB and
+exact NumPy search, plus start-up time."""
+
+from __future__ import annotations
+
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from movierec.bench import postgres, synthetic
+from movierec.database import connect
+from movierec.errors import MovierecError
+
+SWEEP_EF = (10, 20, 40, 100, 200, 400)
+K = 10
+BENCH_DATABASE = "movierec_bench"
+
+
+def parse_sizes(text: str) -> list[int]:
+    """'17k,100k,1M' → [17000, 100000, 1000000]."""
+    sizes = []
+    for part in text.split(","):
+        part = part.strip().lower()
+        scale = {"k": 1_000, "m": 1_000_000}.get(part[-1:], 1)
+        number = part[:-1] if scale > 1 else part
+        try:
+            value = int(float(number) * scale)
+        except ValueError:
+            raise MovierecError(f"--sizes: {part!r} is not a size like 17k, 100k or 1M") from None
+        if value < 100:
+            raise MovierecError(f"--sizes: {part!r} is too small; use 100 movies or more")
+        sizes.append(value)
+    return sizes
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory so far, in MiB."""
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def exact_top_k(
+    vectors: np.ndarray[Any, Any], mask: np.ndarray[Any, Any], query: int, k: int = K
+) -> list[int]:
+    """Exact filtered cosine top-k (vectors are unit length), as 1-based ids, self excluded."""
+    candidates = np.flatnonzero(mask)
+    candidates = candidates[candidates != query]
+    scores = vectors[candidates] @ vectors[query]
+    top = np.argpartition(-scores, k)[:k] if len(candidates) > k else np.arange(len(candidates))
+    order = top[np.lexsort((candidates[top], -scores[top]))]
+    return [int(candidates[i]) + 1 for i in order]
+
+
+def _recall(found: list[int], truth: list[int]) -> float:
+    return len(set(found) & set(truth)) / len(truth) if truth else 1.0
+
+
+def machine() -> dict[str, Any]:
+    """What the figures were measured on."""
+    import os
+
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gib": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
+        "python": platform.python_version(),
+    }
+
+
+def bench_size(
+    url: str,
+    n: int,
+    *,
+    queries: int,
+    lancedb: bool,
+    seed: int,
+    say: Callable[[str], None],
+) -> dict[str, Any]:
+    """Every figure for one catalogue size."""
+    vectors = np.zeros((n, synthetic.DIMS), dtype=np.float32)
+    masks = {label: np.zeros(n, dtype=bool) for label in synthetic.FILTERS}
+    lance_dir = tempfile.TemporaryDirectory(prefix="movierec-lance-")
+    lance = None
+    if lancedb:
+        from movierec.bench.lance import LanceTable
+
+        lance = LanceTable(Path(lance_dir.name))
+    lance_seconds = 0.0
+
+    def fill() -> Any:
+        nonlocal lance_seconds
+        for chunk in synthetic.chunks(n, seed):
+            rows = chunk.ids - 1
+            vectors[rows] = chunk.vectors
+            for label, genre in synthetic.FILTERS.items():
+                masks[label][rows] = [genre in g for g in chunk.genres]
+            if lance is not None:
+                start = time.perf_counter()
+                lance.add(chunk)
+                lance_seconds += time.perf_counter() - start
+            yield chunk
+
+    result: dict[str, Any] = {"movies": n}
+    with postgres.scratch_database(url, BENCH_DATABASE) as scratch, connect(scratch) as conn:
+        say(f"{n:,} movies: COPY and index build")
+        ingest = postgres.ingest(conn, fill(), lambda _: None)
+        result["ingest"] = ingest.as_json()
+        result["peak_rss_mb_after_ingest"] = peak_rss_mb()
+        size = conn.execute(
+            "select pg_relation_size('movies_embedding_hnsw'), pg_total_relation_size('movies')"
+        ).fetchone()
+        assert size is not None
+        result["hnsw_index_mb"] = round(size[0] / 2**20, 1)
+        result["table_total_mb"] = round(size[1] / 2**20, 1)
+        if lance is not None:
+            kind, seconds = lance.build_index(n)
+            result["lancedb_ingest"] = {
+                "seconds": round(lance_seconds, 3),
+                "index": kind,
+                "index_seconds": round(seconds, 3),
+            }
+        rng = np.random.default_rng(seed)
+        result["filters"] = {}
+        for label, genre in synthetic.FILTERS.items():
+            say(f"{n:,} movies: {genre} filter ({label})")
+            picks = rng.choice(n, size=min(queries, n), replace=False)
+            truth = [exact_top_k(vectors, masks[label], int(i)) for i in picks]
+            start_exact = []
+            for i in picks[: min(50, len(picks))]:
+                t0 = time.perf_counter()
+                exact_top_k(vectors, masks[label], int(i))
+                start_exact.append((time.perf_counter() - t0) * 1000)
+            pairs = [(int(i) + 1, vectors[i]) for i in picks]
+            postgres.time_queries(conn, pairs[:20], genre, postgres.DEFAULT_SETTINGS)  # warm-up
+            found, millis = postgres.time_queries(conn, pairs, genre, postgres.DEFAULT_SETTINGS)
+            recall = [_recall(f, t) for f, t in zip(found, truth, strict=True)]
+            short = sum(len(f) < K for f in found)
+            entry: dict[str, Any] = {
+                "genre": genre,
+                "selectivity": round(float(masks[label].mean()), 4),
+                "queries": len(picks),
+                "plan": postgres.plan_node(conn, pairs[0][1], genre, postgres.DEFAULT_SETTINGS),
+                "movierec": postgres.summarize(millis, recall, short, len(picks)),
+                "numpy_exact": {"p50_ms": round(statistics.median(start_exact), 3)},
+            }
+            if lance is not None:
+                lance_ms, lance_recall, lance_short = [], [], 0
+                for movie_id, vector in pairs[:20]:
+                    lance.query(vector, genre, movie_id)  # warm-up
+                for (movie_id, vector), t in zip(pairs, truth, strict=True):
+                    t0 = time.perf_counter()
+                    ids = lance.query(vector, genre, movie_id)
+                    lance_ms.append((time.perf_counter() - t0) * 1000)
+                    lance_recall.append(_recall(ids, t))
+                    lance_short += len(ids) < K
+                entry["lancedb"] = postgres.summarize(
+                    lance_ms, lance_recall, lance_short, len(picks)
+                )
+                entry["speedup_vs_lancedb"] = round(
+                    entry["lancedb"]["p50_ms"] / entry["movierec"]["p50_ms"], 1
+                )
+            sweep = []
+            for ef in SWEEP_EF:
+                settings = {**postgres.DEFAULT_SETTINGS, "hnsw.ef_search": str(ef)}
+                f2, ms2 = postgres.time_queries(conn, pairs[:100], genre, settings)
+                r2 = [_recall(f, t) for f, t in zip(f2, truth, strict=True)]
+                sweep.append(
+                    {
+                        "ef_search": ef,
+                        **postgres.summarize(ms2, r2, sum(len(f) < K for f in f2), len(f2)),
+                    }
+                )
+            off = {**postgres.DEFAULT_SETTINGS, "hnsw.iterative_scan": "off"}
+            f3, ms3 = postgres.time_queries(conn, pairs[:100], genre, off)
+            r3 = [_recall(f, t) for f, t in zip(f3, truth, strict=True)]
+            sweep.append(
+                {
+                    "ef_search": int(postgres.DEFAULT_SETTINGS["hnsw.ef_search"]),
+                    "iterative_scan": "off",
+                    **postgres.summarize(ms3, r3, sum(len(f) < K for f in f3), len(f3)),
+                }
+            )
+            entry["sweep"] = sweep
+            result["filters"][label] = entry
+    lance_dir.cleanup()
+    result["peak_rss_mb"] = peak_rss_mb()
+    return result
+
+
+def startup(runs: int = 10) -> dict[str, Any]:
+    """Median wall time of `movierec --help` and of `movierec similar` on what is loaded."""
+
+    def median_of(args: list[str]) -> float | None:
+        times = []
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            done = subprocess.run([sys.executable, "-m", "movierec", *args], capture_output=True)
+            times.append(time.perf_counter() - t0)
+            if done.returncode != 0:
+                return None
+        return round(statistics.median(times), 3)
+
+    with connect() as conn:
+        row = (
+            conn.execute(
+                "select title from movies where to_regclass('movies') is not null order by id limit 1"
+            ).fetchone()
+            if _has_movies(conn)
+            else None
+        )
+    out: dict[str, Any] = {"runs": runs, "help_seconds": median_of(["--help"])}
+    out["similar_seconds"] = median_of(["similar", row[0], "-k", "10"]) if row else None
+    out["similar_title"] = row[0] if row else None
+    return out
+
+
+def _has_movies(conn: Any) -> bool:
+    row = conn.execute("select to_regclass('movies') is not null").fetchone()
+    return bool(row and row[0])
+
+
+def run(
+    sizes: list[int],
+    *,
+    queries: int = 200,
+    lancedb: bool = True,
+    seed: int = 42,
+    with_startup: bool = True,
+    say: Callable[[str], None] = lambda _: None,
+) -> dict[str, Any]:
+    """The whole bench: per size, then start-up."""
+    from movierec.database import database_url
+
+    url = database_url()
+    with connect(url) as conn:
+        version = conn.execute(
+            "select current_setting('server_version'),"
+            " (select extversion from pg_extension where extname = 'vector')"
+        ).fetchone()
+    report: dict[str, Any] = {
+        "machine": machine(),
+        "postgresql": version[0] if version else None,
+        "pgvector": version[1] if version else None,
+        "index": {
+            "hnsw": "m = 16, ef_construction = 64 (vector_cosine_ops)",
+            "search_settings": dict(postgres.DEFAULT_SETTINGS),
+            "max_scan_tuples": _setting(url, "hnsw.max_scan_tuples"),
+        },
+        "sizes": [],
+    }
+    for n in sizes:
+        report["sizes"].append(
+            bench_size(url, n, queries=queries, lancedb=lancedb, seed=seed, say=say)
+        )
+    if with_startup:
+        say("start-up: --help and similar, 10 runs each")
+        report["startup"] = startup()
+    return report
+
+
+def _setting(url: str, name: str) -> str | None:
+    with connect(url) as conn:
+        row = conn.execute("select current_setting(%s, true)", (name,)).fetchone()
+    return row[0] if row else None

@@ -1,0 +1,166 @@
+"""The PostgreSQL side of the bench: ingest into a scratch database, build indexes, time the
+production similarity query."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import psycopg
+from psycopg import sql
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+from movierec import migrate, store
+from movierec.bench.synthetic import Chunk
+from movierec.progress import Advance
+from movierec.recommend import SEARCH_SETTINGS, set_local, similar_to_vector
+
+
+@contextmanager
+def scratch_database(url: str, name: str, keep: bool = False) -> Iterator[str]:
+    """A fresh database beside the configured one, migrated to head; dropped afterwards."""
+    admin = psycopg.connect(url, autocommit=True)
+    try:
+        admin.execute(sql.SQL("drop database if exists {}").format(sql.Identifier(name)))
+        admin.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
+        params = conninfo_to_dict(url)
+        params["dbname"] = name
+        scratch = make_conninfo("", **{k: str(v) for k, v in params.items() if v is not None})
+        migrate.upgrade(scratch)
+        yield scratch
+    finally:
+        if not keep:
+            admin.execute(
+                sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name))
+            )
+        admin.close()
+
+
+def _rows(chunk: Chunk) -> Iterator[tuple[Any, ...]]:
+    empty: list[str] = []
+    for i, movie_id in enumerate(chunk.ids.tolist()):
+        genres = chunk.genres[i]
+        yield (
+            movie_id, "bench", str(movie_id), None, f"Movie {movie_id}", int(chunk.years[i]),
+            genres, genres, {}, chunk.vectors[i], None, None, empty, None, None, None, None,
+            None, None, None, None, None, empty,
+        )  # fmt: skip
+
+
+@dataclass
+class Ingest:
+    """What loading the catalogue cost."""
+
+    rows: int
+    copy_seconds: float
+    index_seconds: dict[str, float]
+    swap_seconds: float
+
+    def as_json(self) -> dict[str, Any]:
+        """The JSON form."""
+        return {
+            "rows": self.rows,
+            "copy_seconds": round(self.copy_seconds, 3),
+            "copy_rows_per_second": round(self.rows / self.copy_seconds),
+            "index_seconds": {k: round(v, 3) for k, v in self.index_seconds.items()},
+            "swap_seconds": round(self.swap_seconds, 3),
+        }
+
+
+def ingest(conn: psycopg.Connection[Any], chunks: Iterator[Chunk], advance: Advance) -> Ingest:
+    """Binary COPY into staging, build each live index on it (timed), swap: a load's write path."""
+    indexes = store.index_definitions(conn, store.MOVIES)
+    store.create_staging(conn, store.MOVIES)
+    rows = 0
+    copy_seconds = 0.0
+    for chunk in chunks:
+        start = time.perf_counter()
+        rows += store.copy_rows(conn, _rows(chunk), advance)
+        copy_seconds += time.perf_counter() - start
+    index_seconds = {}
+    for index in indexes:
+        start = time.perf_counter()
+        store.build_indexes(conn, [index], lambda _: None)
+        index_seconds[index.name] = time.perf_counter() - start
+    start = time.perf_counter()
+    model = store.ModelRow("bench", b"", b"", [], [], {"bench": True}, {})
+    store.swap(conn, [(store.MOVIES, indexes)], model)
+    conn.commit()
+    swap_seconds = time.perf_counter() - start
+    return Ingest(rows, copy_seconds, index_seconds, swap_seconds)
+
+
+def _percentile(values: list[float], q: float) -> float:
+    return float(np.percentile(values, q)) if values else float("nan")
+
+
+def time_queries(
+    conn: psycopg.Connection[Any],
+    queries: list[tuple[int, np.ndarray[Any, Any]]],
+    genre: str,
+    settings: dict[str, str],
+    k: int = 10,
+) -> tuple[list[list[int]], list[float]]:
+    """Run the production similarity query per (movie id, vector); results and milliseconds."""
+    results, millis = [], []
+    for movie_id, vector in queries:
+        start = time.perf_counter()
+        with conn.transaction():
+            rows = similar_to_vector(
+                conn, vector, [genre], exclude_id=movie_id, k=k, settings=settings
+            )
+        millis.append((time.perf_counter() - start) * 1000)
+        results.append([r.id for r in rows])
+    return results, millis
+
+
+def plan_node(
+    conn: psycopg.Connection[Any], vector: Any, genre: str, settings: dict[str, str]
+) -> str:
+    """The scan the planner chose for the query: the HNSW index, or an exact GIN/seq scan."""
+    from movierec import queries
+
+    with conn.transaction():
+        set_local(conn, settings)
+        params = _query_params(vector, genre)
+        statement = (
+            sql.SQL("explain (format json) ") + queries.get("similar", "similar_to_vector").sql
+        )
+        plan = conn.execute(statement, params).fetchone()
+    text = str(plan[0]) if plan else ""
+    if "movies_embedding_hnsw" in text:
+        return "hnsw"
+    if "Bitmap" in text:
+        return "gin+sort"
+    return "seq+sort"
+
+
+def _query_params(vector: Any, genre: str) -> dict[str, Any]:
+    from movierec.recommend import Filters
+
+    return {
+        "embedding": vector,
+        "genres": [genre],
+        "exclude_id": None,
+        "k": 10,
+        **Filters().params(),
+    }
+
+
+def summarize(millis: list[float], recall: list[float], short: int, n: int) -> dict[str, Any]:
+    """Latency percentiles, mean recall and the share of queries with fewer than k rows."""
+    return {
+        "p50_ms": round(statistics.median(millis), 3),
+        "p95_ms": round(_percentile(millis, 95), 3),
+        "p99_ms": round(_percentile(millis, 99), 3),
+        "recall_at_10": round(float(np.mean(recall)), 4),
+        "short_share": round(short / n, 4),
+    }
+
+
+DEFAULT_SETTINGS = dict(SEARCH_SETTINGS)

@@ -1,0 +1,127 @@
+"""Rows to PostgreSQL's binary COPY format, for the column types movierec writes.
+
+psycopg's ``write_row`` adapts value by value (about 13 µs per movie row, most of it in array
+dumping); encoding whole rows here with ``struct`` roughly doubles COPY throughput.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import struct
+from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+
+HEADER = b"PGCOPY\n\xff\r\n\x00" + struct.pack("!ii", 0, 0)
+TRAILER = struct.pack("!h", -1)
+NULL = struct.pack("!i", -1)
+TEXT_OID = 25
+_EPOCH_DATE = dt.date(2000, 1, 1).toordinal()
+_EPOCH_TS = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+_EMPTY_TEXT_ARRAY = struct.pack("!iiii", 12, 0, 0, TEXT_OID)  # length, ndim 0, flags, oid
+
+_EMPTY_JSON = struct.pack("!i", 3) + b"\x01{}"
+_i4 = struct.Struct("!ii")
+_i8 = struct.Struct("!iq")
+_f4 = struct.Struct("!if")
+_vector_head = struct.Struct("!ihh")
+
+Encoder = Callable[[Any], bytes]
+
+
+def _text(value: Any) -> bytes:
+    data = str(value).encode("utf-8")
+    return struct.pack("!i", len(data)) + data
+
+
+def _int8(value: Any) -> bytes:
+    return _i8.pack(8, int(value))
+
+
+def _int4(value: Any) -> bytes:
+    return _i4.pack(4, int(value))
+
+
+def _float4(value: Any) -> bytes:
+    return _f4.pack(4, float(value))
+
+
+def _text_array(value: Sequence[str]) -> bytes:
+    if not value:
+        return _EMPTY_TEXT_ARRAY
+    if len(value) <= 4:
+        # Genre lists repeat endlessly: encode each distinct one once.
+        return _short_text_array(tuple(value))
+    return _encode_text_array(value)
+
+
+@lru_cache(maxsize=4096)
+def _short_text_array(value: tuple[str, ...]) -> bytes:
+    return _encode_text_array(value)
+
+
+def _encode_text_array(value: Sequence[str]) -> bytes:
+    items = [str(v).encode("utf-8") for v in value]
+    body = struct.pack("!iiiii", 1, 0, TEXT_OID, len(items), 1) + b"".join(
+        struct.pack("!i", len(b)) + b for b in items
+    )
+    return struct.pack("!i", len(body)) + body
+
+
+def _jsonb(value: Any) -> bytes:
+    if not value and isinstance(value, dict):
+        return _EMPTY_JSON
+    data = b"\x01" + json.dumps(value, separators=(",", ":")).encode("utf-8")
+    return struct.pack("!i", len(data)) + data
+
+
+def _vector(value: Any) -> bytes:
+    array = np.asarray(value, dtype=">f4")
+    return _vector_head.pack(4 + 4 * array.size, array.size, 0) + array.tobytes()
+
+
+def _date(value: dt.date) -> bytes:
+    return _i4.pack(4, value.toordinal() - _EPOCH_DATE)
+
+
+def _timestamptz(value: dt.datetime) -> bytes:
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    delta = value - _EPOCH_TS
+    micros = (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+    return _i8.pack(8, micros)
+
+
+ENCODERS: dict[str, Encoder] = {
+    "int8": _int8,
+    "int4": _int4,
+    "float4": _float4,
+    "text": _text,
+    "text[]": _text_array,
+    "jsonb": _jsonb,
+    "vector": _vector,
+    "date": _date,
+    "timestamptz": _timestamptz,
+}
+
+
+def row_encoder(kinds: Sequence[str]) -> Callable[[Sequence[Any]], bytes]:
+    """A function turning one row (values in ``kinds`` order) into its binary COPY tuple."""
+    encoders = [ENCODERS[kind] for kind in kinds]
+    count = struct.pack("!h", len(encoders))
+
+    def encode(row: Sequence[Any]) -> bytes:
+        return count + b"".join(
+            NULL if value is None else enc(value) for enc, value in zip(encoders, row, strict=True)
+        )
+
+    return encode
+
+
+def encode_rows(kinds: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterable[bytes]:
+    """The tuples of ``rows``, one bytes object per row (no header or trailer)."""
+    encode = row_encoder(kinds)
+    return (encode(row) for row in rows)
