@@ -63,6 +63,7 @@ class LoadResult:
     ratings: int = 0
     merged: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
+    peak_rss_mb: dict[str, float] = field(default_factory=dict)
     model_id: int | None = None
 
     def as_json(self) -> dict[str, Any]:
@@ -78,6 +79,7 @@ class LoadResult:
             "metrics": self.metrics,
             "seconds": self.seconds,
             "total_seconds": round(sum(self.seconds.values()), 3),
+            "peak_rss_mb": self.peak_rss_mb,
             "model_id": self.model_id,
         }
 
@@ -404,5 +406,6 @@ def load(
         ratings=int(rating_count[0]) if rating_count else 0,
         merged=catalogue.merged,
         seconds=stages.seconds,
+        peak_rss_mb=stages.peak_rss_mb,
         model_id=model_id,
     )

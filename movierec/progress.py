@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import resource
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -19,6 +20,8 @@ class Stages:
     def __init__(self, show: bool = True) -> None:
         self.show = show
         self.seconds: dict[str, float] = {}
+        self.peak_rss_mb: dict[str, float] = {}
+        """The process's peak resident memory at the end of each stage (it never goes down)."""
 
     @contextmanager
     def stage(self, name: str, total: int | None = None) -> Iterator[Advance]:
@@ -58,3 +61,5 @@ class Stages:
                     bar.update(task, completed=total)
         finally:
             self.seconds[name] = round(time.perf_counter() - start, 3)
+            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+            self.peak_rss_mb[name] = round(peak / 1024, 1)

@@ -19,6 +19,9 @@ from movierec.errors import AmbiguousTitleError, MovierecError, NotFoundError
 SEARCH_SETTINGS: dict[str, str] = {
     "hnsw.iterative_scan": "relaxed_order",
     "hnsw.ef_search": "100",
+    # psycopg prepares a statement run 5 times, and PostgreSQL may then switch to a generic
+    # plan that cannot see how rare the genre filter is; plan each query for its genres.
+    "plan_cache_mode": "force_custom_plan",
 }
 
 # pg_trgm thresholds for title search (search_movies() carries the same as SET clauses): a

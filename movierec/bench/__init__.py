@@ -179,7 +179,7 @@ def bench_size(
             for ef in SWEEP_EF:
                 settings = {**postgres.DEFAULT_SETTINGS, "hnsw.ef_search": str(ef)}
                 f2, ms2 = postgres.time_queries(conn, pairs[:100], genre, settings)
-                r2 = [_recall(f, t) for f, t in zip(f2, truth, strict=True)]
+                r2 = [_recall(f, t) for f, t in zip(f2, truth[: len(f2)], strict=True)]
                 sweep.append(
                     {
                         "ef_search": ef,
@@ -188,7 +188,7 @@ def bench_size(
                 )
             off = {**postgres.DEFAULT_SETTINGS, "hnsw.iterative_scan": "off"}
             f3, ms3 = postgres.time_queries(conn, pairs[:100], genre, off)
-            r3 = [_recall(f, t) for f, t in zip(f3, truth, strict=True)]
+            r3 = [_recall(f, t) for f, t in zip(f3, truth[: len(f3)], strict=True)]
             sweep.append(
                 {
                     "ef_search": int(postgres.DEFAULT_SETTINGS["hnsw.ef_search"]),

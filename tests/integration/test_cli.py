@@ -100,6 +100,10 @@ def test_load_json_output(make_database: object, tmp_path: Path) -> None:
     assert data["movies"] == 40 and data["source"] == "films"
     assert set(data["metrics"]) >= {"micro_f1", "macro_f1", "per_genre"}
     assert data["total_seconds"] > 0
+    # Peak memory per stage: positive and, being a running peak, never falling.
+    peaks = list(data["peak_rss_mb"].values())
+    assert set(data["peak_rss_mb"]) == set(data["seconds"])
+    assert peaks[0] > 0 and peaks == sorted(peaks)
 
 
 @pytest.mark.slow

@@ -1,0 +1,59 @@
+"""A tiny `movierec bench` on real PostgreSQL (and LanceDB): every figure is produced, the
+exact plans agree with NumPy, and the scratch database is dropped afterwards."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from movierec.bench import BENCH_DATABASE, run
+
+
+def test_tiny_bench_reports_every_figure(loaded_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MOVIEREC_DATABASE_URL", loaded_url)
+    pytest.importorskip("lancedb")
+    report = run([3_000], queries=20, lancedb=True, with_startup=True)
+    assert report["pgvector"] and report["postgresql"]
+    (size,) = report["sizes"]
+    assert size["movies"] == 3_000
+    assert size["ingest"]["rows"] == 3_000 and size["ingest"]["copy_rows_per_second"] > 0
+    assert "movies_embedding_hnsw" in size["ingest"]["index_seconds"]
+    assert set(size["filters"]) == {"50%", "10%", "1%"}
+    for f in size["filters"].values():
+        ours = f["movierec"]
+        assert 0 < ours["p50_ms"] <= ours["p95_ms"] <= ours["p99_ms"]
+        assert 0.0 <= ours["recall_at_10"] <= 1.0
+        # Relaxed iterative scans (or an exact plan) always fill k rows.
+        assert ours["short_share"] == 0.0
+        if f["plan"] != "hnsw":
+            assert ours["recall_at_10"] == 1.0
+        # Below the index threshold LanceDB searches exactly.
+        assert f["lancedb"]["recall_at_10"] == 1.0
+        assert {s["ef_search"] for s in f["sweep"]} >= {10, 100, 400}
+    start = report["startup"]
+    assert start["help_seconds"] > 0 and start["similar_seconds"] > 0
+    with psycopg.connect(loaded_url) as conn:
+        gone = conn.execute(
+            "select count(*) from pg_database where datname = %s", (BENCH_DATABASE,)
+        ).fetchone()
+    assert gone == (0,)
+
+
+def test_bench_cli_writes_json(loaded_url: str, tmp_path: Path) -> None:
+    out = tmp_path / "bench.json"
+    done = subprocess.run(
+        [sys.executable, "-m", "movierec", "bench", "--sizes", "1k", "--queries", "10",
+         "--no-lancedb", "--no-startup", "--json", str(out)],
+        capture_output=True, text=True, env={**__import__("os").environ, "MOVIEREC_DATABASE_URL": loaded_url},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "1,000 movies" in done.stdout and "ef_search sweep" in done.stdout
+    data = json.loads(out.read_text())
+    assert (
+        data["sizes"][0]["movies"] == 1_000 and "lancedb" not in data["sizes"][0]["filters"]["1%"]
+    )

@@ -1,0 +1,41 @@
+"""The bench's pure parts: size parsing, exact filtered search, synthetic catalogues."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from movierec.bench import exact_top_k, parse_sizes
+from movierec.bench.synthetic import FILTERS, chunks
+from movierec.errors import MovierecError
+
+
+def test_parse_sizes() -> None:
+    assert parse_sizes("17k, 100k,1M,2500,1.5k") == [17_000, 100_000, 1_000_000, 2_500, 1_500]
+    with pytest.raises(MovierecError, match="17k"):
+        parse_sizes("lots")
+    with pytest.raises(MovierecError, match="too small"):
+        parse_sizes("10")
+
+
+def test_exact_top_k_filters_excludes_self_and_orders() -> None:
+    vectors = np.array([[1, 0], [0.9, 0.1], [0.8, 0.2], [0, 1], [0.95, 0.05]], dtype=np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    mask = np.array([True, True, True, True, False])
+    # Movie 1 (row 0): row 4 is closest but filtered out; ids are 1-based.
+    assert exact_top_k(vectors, mask, 0, k=2) == [2, 3]
+    assert exact_top_k(vectors, mask, 0, k=10) == [2, 3, 4]
+
+
+def test_synthetic_chunks_are_unit_vectors_with_the_genre_shares() -> None:
+    parts = list(chunks(20_000, seed=1, size=7_000))
+    assert [len(p.ids) for p in parts] == [7_000, 7_000, 6_000]
+    assert parts[-1].ids[-1] == 20_000
+    vectors = np.vstack([p.vectors for p in parts])
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    genres = [g for p in parts for g in p.genres]
+    assert all(genres)
+    share = {label: np.mean([g in m for m in genres]) for label, g in FILTERS.items()}
+    assert 0.4 < share["50%"] < 0.65 and 0.06 < share["10%"] < 0.15 and 0.003 < share["1%"] < 0.02
+    again = next(chunks(20_000, seed=1, size=7_000))
+    assert np.array_equal(again.vectors, parts[0].vectors)
