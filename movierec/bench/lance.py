@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +50,11 @@ class LanceTable:
     def build_index(self, rows: int) -> tuple[str, float]:
         """A label-list index on genres, and IVF_HNSW_SQ from INDEX_FROM rows; (kind, seconds)."""
         start = time.perf_counter()
-        self._table.create_scalar_index("genres", index_type="LABEL_LIST")
+        with warnings.catch_warnings():
+            # Deprecated since lancedb 0.25 in favour of create_index(config=LabelList()),
+            # which older releases lack; the call still builds the same index.
+            warnings.simplefilter("ignore", DeprecationWarning)
+            self._table.create_scalar_index("genres", index_type="LABEL_LIST")
         kind = "flat (exact)"
         if rows >= INDEX_FROM:
             self._table.create_index(metric="cosine", index_type="IVF_HNSW_SQ")
