@@ -112,11 +112,8 @@ def add_movies(conn: psycopg.Connection[Any], records: list[MovieRecord]) -> lis
         text = text_vectors[i : i + 1]
         probabilities = fitted.probabilities([tokens], text)
         predicted = fitted.predict([tokens], text)[0]
-        features = hybrid.content_features(
-            text,
-            hybrid.genre_profile([record.genres], probabilities, list(vocab)),
-            hybrid.year_code([record.year], hybrid_params.year_span),
-            hybrid_params,
+        features = hybrid.features_of(
+            text, [record.genres], [record.year], probabilities, list(vocab), hybrid_params
         )
         # A new movie has no ratings yet: content only, like the catalogue's unrated movies.
         vector = np.zeros(hybrid.DIMS, dtype=np.float32)

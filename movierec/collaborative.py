@@ -9,12 +9,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-FloatArray = npt.NDArray[np.float32]
+from movierec.evaluate import LIKE_AT, MIN_LIKES
 
-LIKE_AT = 4.0
-"""A rating at or above this is a like (the evaluation's definition)."""
-MIN_LIKES = 5
-"""Users with at least this many likes have their last like held out for evaluation."""
+FloatArray = npt.NDArray[np.float32]
 
 
 @dataclass(frozen=True)

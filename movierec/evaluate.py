@@ -14,7 +14,9 @@ from movierec.errors import MovierecError
 from movierec.recommend import similar_to_vector
 
 LIKE_AT = 4.0
+"""A rating at or above this is a like."""
 MIN_LIKES = 5
+"""Users with at least this many likes are evaluated (their last like is held out)."""
 K = 10
 
 

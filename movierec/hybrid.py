@@ -85,6 +85,20 @@ def content_features(
     ).astype(np.float32)
 
 
+def features_of(
+    text: FloatArray,
+    labelled: Sequence[Sequence[str]],
+    years: Sequence[int | None],
+    scores: FloatArray,
+    genres: Sequence[str],
+    params: HybridParams,
+) -> FloatArray:
+    """Content features of movies from their text vectors, labels, years and genre scores."""
+    return content_features(
+        text, genre_profile(labelled, scores, genres), year_code(years, params.year_span), params
+    )
+
+
 @dataclass(frozen=True)
 class Projection:
     """A PCA fitted on the catalogue's content features, so new movies map the same way."""

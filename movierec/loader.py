@@ -345,10 +345,12 @@ def load(
                 collaborative_dims=collab_dims,
                 content_share=hybrid_params.content_share if collab_dims else 1.0,
             )
-            features = hybrid.content_features(
+            features = hybrid.features_of(
                 text_vectors,
-                hybrid.genre_profile([r.genres for r in records], probabilities, genres),
-                hybrid.year_code([r.year for r in records], hybrid_params.year_span),
+                [r.genres for r in records],
+                [r.year for r in records],
+                probabilities,
+                genres,
                 hybrid_params,
             )
             projection = hybrid.Projection.fit(features, layout.content_dims)

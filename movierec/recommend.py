@@ -141,6 +141,19 @@ def resolve_title(
     return movie, row["embedding"]
 
 
+def similarity_params(
+    embedding: Any,
+    genres: list[str],
+    exclude_id: int | None = None,
+    k: int = 10,
+    filters: Filters | None = None,
+) -> dict[str, Any]:
+    """The parameters of sql/similar.sql's similarity query; unused filters are NULL."""
+    params = (filters or Filters()).params()
+    params.update(embedding=embedding, genres=genres, exclude_id=exclude_id, k=k)
+    return params
+
+
 def similar_to_vector(
     conn: psycopg.Connection[Any],
     embedding: Any,
@@ -159,8 +172,7 @@ def similar_to_vector(
         raise MovierecError(f"-k must be between 1 and {MAX_K}, got {k}")
     if not genres:
         raise MovierecError("the genre filter is empty; give at least one genre")
-    params = (filters or Filters()).params()
-    params.update(embedding=embedding, genres=genres, exclude_id=exclude_id, k=k)
+    params = similarity_params(embedding, genres, exclude_id, k, filters)
     set_local(conn, SEARCH_SETTINGS if settings is None else settings)
     with conn.cursor(row_factory=dict_row) as cur:
         rows = cur.execute(queries.get("similar", "similar_to_vector").sql, params).fetchall()

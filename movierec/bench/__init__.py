@@ -63,6 +63,19 @@ def _recall(found: list[int], truth: list[int]) -> float:
     return len(set(found) & set(truth)) / len(truth) if truth else 1.0
 
 
+def _measure(
+    conn: Any,
+    pairs: list[tuple[int, Any]],
+    truth: list[list[int]],
+    genre: str,
+    settings: dict[str, str],
+) -> dict[str, Any]:
+    """Time the production query on ``pairs`` and score it against the exact answers."""
+    found, millis = postgres.time_queries(conn, pairs, genre, settings)
+    recall = [_recall(f, t) for f, t in zip(found, truth[: len(found)], strict=True)]
+    return postgres.summarize(millis, recall, sum(len(f) < K for f in found), len(found))
+
+
 def machine() -> dict[str, Any]:
     """What the figures were measured on."""
     import os
@@ -148,15 +161,12 @@ def bench_size(
                 start_exact.append((time.perf_counter() - t0) * 1000)
             pairs = [(int(i) + 1, vectors[i]) for i in picks]
             postgres.time_queries(conn, pairs[:20], genre, postgres.DEFAULT_SETTINGS)  # warm-up
-            found, millis = postgres.time_queries(conn, pairs, genre, postgres.DEFAULT_SETTINGS)
-            recall = [_recall(f, t) for f, t in zip(found, truth, strict=True)]
-            short = sum(len(f) < K for f in found)
             entry: dict[str, Any] = {
                 "genre": genre,
                 "selectivity": round(float(masks[label].mean()), 4),
                 "queries": len(picks),
                 "plan": postgres.plan_node(conn, pairs[0][1], genre, postgres.DEFAULT_SETTINGS),
-                "movierec": postgres.summarize(millis, recall, short, len(picks)),
+                "movierec": _measure(conn, pairs, truth, genre, postgres.DEFAULT_SETTINGS),
                 "numpy_exact": {"p50_ms": round(statistics.median(start_exact), 3)},
             }
             if lance is not None:
@@ -175,25 +185,25 @@ def bench_size(
                 entry["speedup_vs_lancedb"] = round(
                     entry["lancedb"]["p50_ms"] / entry["movierec"]["p50_ms"], 1
                 )
-            sweep = []
-            for ef in SWEEP_EF:
-                settings = {**postgres.DEFAULT_SETTINGS, "hnsw.ef_search": str(ef)}
-                f2, ms2 = postgres.time_queries(conn, pairs[:100], genre, settings)
-                r2 = [_recall(f, t) for f, t in zip(f2, truth[: len(f2)], strict=True)]
-                sweep.append(
-                    {
-                        "ef_search": ef,
-                        **postgres.summarize(ms2, r2, sum(len(f) < K for f in f2), len(f2)),
-                    }
-                )
+            sweep = [
+                {
+                    "ef_search": ef,
+                    **_measure(
+                        conn,
+                        pairs[:100],
+                        truth,
+                        genre,
+                        {**postgres.DEFAULT_SETTINGS, "hnsw.ef_search": str(ef)},
+                    ),
+                }
+                for ef in SWEEP_EF
+            ]
             off = {**postgres.DEFAULT_SETTINGS, "hnsw.iterative_scan": "off"}
-            f3, ms3 = postgres.time_queries(conn, pairs[:100], genre, off)
-            r3 = [_recall(f, t) for f, t in zip(f3, truth[: len(f3)], strict=True)]
             sweep.append(
                 {
                     "ef_search": int(postgres.DEFAULT_SETTINGS["hnsw.ef_search"]),
                     "iterative_scan": "off",
-                    **postgres.summarize(ms3, r3, sum(len(f) < K for f in f3), len(f3)),
+                    **_measure(conn, pairs[:100], truth, genre, off),
                 }
             )
             entry["sweep"] = sweep
@@ -218,9 +228,7 @@ def startup(runs: int = 10) -> dict[str, Any]:
 
     with connect() as conn:
         row = (
-            conn.execute(
-                "select title from movies where to_regclass('movies') is not null order by id limit 1"
-            ).fetchone()
+            conn.execute("select title from movies order by id limit 1").fetchone()
             if _has_movies(conn)
             else None
         )

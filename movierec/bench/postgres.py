@@ -18,7 +18,7 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from movierec import migrate, store
 from movierec.bench.synthetic import Chunk
 from movierec.progress import Advance
-from movierec.recommend import SEARCH_SETTINGS, set_local, similar_to_vector
+from movierec.recommend import SEARCH_SETTINGS, set_local, similar_to_vector, similarity_params
 
 
 @contextmanager
@@ -127,7 +127,7 @@ def plan_node(
 
     with conn.transaction():
         set_local(conn, settings)
-        params = _query_params(vector, genre)
+        params = similarity_params(vector, [genre])
         statement = (
             sql.SQL("explain (format json) ") + queries.get("similar", "similar_to_vector").sql
         )
@@ -138,18 +138,6 @@ def plan_node(
     if "Bitmap" in text:
         return "gin+sort"
     return "seq+sort"
-
-
-def _query_params(vector: Any, genre: str) -> dict[str, Any]:
-    from movierec.recommend import Filters
-
-    return {
-        "embedding": vector,
-        "genres": [genre],
-        "exclude_id": None,
-        "k": 10,
-        **Filters().params(),
-    }
 
 
 def summarize(millis: list[float], recall: list[float], short: int, n: int) -> dict[str, Any]:
