@@ -38,6 +38,7 @@ def test_the_commands_exist() -> None:
         ("show",),
         ("add",),
         ("evaluate",),
+        ("bench",),
         ("db", "url"),
         ("db", "upgrade"),
         ("db", "downgrade"),
