@@ -44,6 +44,16 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MAX_CAST = 25
 
 
+USED_COLUMNS = frozenset(
+    {
+        "adult", "id", "imdb_id", "title", "release_date", "runtime", "vote_average",
+        "vote_count", "genres", "original_language", "production_countries", "overview",
+        "tagline",
+    }
+)  # fmt: skip
+"""The movies_metadata.csv columns the reader needs."""
+
+
 def is_metadata_header(header: list[str]) -> bool:
     """Whether a CSV header is movies_metadata.csv's."""
     return {"adult", "belongs_to_collection", "imdb_id", "vote_count"} <= set(header)
@@ -156,6 +166,12 @@ def read_movies(path: Path) -> Iterator[MovieRecord | Reject]:
     header = next(records, (0, []))[1]
     if not is_metadata_header(header):
         raise MovierecError(f"{path}: not movies_metadata.csv (expected its 24 columns)")
+    missing = sorted(USED_COLUMNS - set(header))
+    if missing:
+        raise MovierecError(
+            f"{path}:1: the header lacks {', '.join(missing)}; "
+            "restore movies_metadata.csv's column names"
+        )
     col = {name: i for i, name in enumerate(header)}
     seen: dict[str, int] = {}
     movies: list[MovieRecord] = []
