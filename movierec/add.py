@@ -101,6 +101,7 @@ def add_movies(conn: psycopg.Connection[Any], records: list[MovieRecord]) -> lis
         list(vocab),
         list(thresholds),
         classifier.ClassifierParams(**params["classifier"]),
+        params.get("spectrum"),
     )
     text_vectors = _text_vectors(records, encoder, bytes(doc2vec_bytes), params)
     hybrid_params = hybrid.HybridParams(**params["hybrid"])
@@ -113,7 +114,13 @@ def add_movies(conn: psycopg.Connection[Any], records: list[MovieRecord]) -> lis
         probabilities = fitted.probabilities([tokens], text)
         predicted = fitted.predict([tokens], text)[0]
         features = hybrid.features_of(
-            text, [record.genres], [record.year], probabilities, list(vocab), hybrid_params
+            text,
+            [record.genres],
+            [record.year],
+            probabilities,
+            list(vocab),
+            hybrid_params,
+            fitted.spectrum,
         )
         # A new movie has no ratings yet: content only, like the catalogue's unrated movies.
         vector = np.zeros(hybrid.DIMS, dtype=np.float32)

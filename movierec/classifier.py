@@ -129,6 +129,8 @@ class TrainedClassifier:
     thresholds: FloatArray
     params: ClassifierParams
     epochs_run: int
+    spectrum: nn.Module | None = None
+    """The genre-spectrum model (movierec.spectrum), when the load trained one."""
 
     def probabilities(self, documents: Sequence[Sequence[str]], x: FloatArray) -> FloatArray:
         """Sigmoid probabilities, one column per genre."""
@@ -271,16 +273,16 @@ def train(
 
 
 def to_bytes(fitted: TrainedClassifier) -> bytes:
-    """The model's weights and token bag, for the models table."""
+    """The model's weights and token bag (and genre-spectrum weights), for the models table."""
     buffer = io.BytesIO()
-    torch.save(
-        {
-            "state": fitted.model.state_dict(),
-            "tokens": fitted.bag.tokens,
-            "idf": torch.from_numpy(fitted.bag.idf),
-        },
-        buffer,
-    )
+    saved: dict[str, Any] = {
+        "state": fitted.model.state_dict(),
+        "tokens": fitted.bag.tokens,
+        "idf": torch.from_numpy(fitted.bag.idf),
+    }
+    if fitted.spectrum is not None:
+        saved["spectrum"] = fitted.spectrum.state_dict()
+    torch.save(saved, buffer)
     return buffer.getvalue()
 
 
@@ -290,10 +292,21 @@ def from_bytes(
     genres: list[str],
     thresholds: Sequence[float],
     params: ClassifierParams,
+    spectrum_params: dict[str, Any] | None = None,
 ) -> TrainedClassifier:
     """Rebuild a classifier stored by :func:`to_bytes`."""
     saved = torch.load(io.BytesIO(data), weights_only=True)
     bag = TokenBag(list(saved["tokens"]), saved["idf"].numpy())
     model = GenreModel(len(bag.tokens), n_inputs, len(genres), params.hidden, params.dropout)
     model.load_state_dict(saved["state"])
-    return TrainedClassifier(model, bag, genres, np.asarray(thresholds, np.float32), params, 0)
+    fitted = TrainedClassifier(model, bag, genres, np.asarray(thresholds, np.float32), params, 0)
+    if "spectrum" in saved and spectrum_params is not None:
+        from movierec.spectrum import SpectrumModel, SpectrumParams
+
+        spectrum = SpectrumModel(
+            len(genres) + n_inputs, len(genres), SpectrumParams(**spectrum_params)
+        )
+        spectrum.load_state_dict(saved["spectrum"])
+        spectrum.eval()
+        fitted.spectrum = spectrum
+    return fitted

@@ -106,6 +106,22 @@ def load(
             min=0.0, max=1.0, help="Share of a rated movie's similarity that comes from content."
         ),
     ] = 0.2,
+    text_weight: Annotated[
+        float | None,
+        typer.Option(
+            min=0.0,
+            help="Weight of the text embedding in the content part, beside genres (1) and "
+            "year (0.7); 0 leaves text out of similarity (the classifier still reads it). "
+            "Default: 0.5 if most movies have a plot, keywords or people, else 0.",
+        ),
+    ] = None,
+    genre_spectrum: Annotated[
+        bool,
+        typer.Option(
+            help="Describe genres by a mixup-trained classifier's penultimate layer instead "
+            "of the genre labels (measured worse on both samples; see docs/quality.md).",
+        ),
+    ] = False,
     holdout: Annotated[
         bool,
         typer.Option(
@@ -143,7 +159,9 @@ def load(
         strict=strict,
         append=append,
         encoder=encoder,
-        hybrid_params=HybridParams(content_share=content_share),
+        hybrid_params=HybridParams(
+            content_share=content_share, text_weight=text_weight, genre_spectrum=genre_spectrum
+        ),
         collaborative=CollaborativeParams(holdout=holdout, seed=seed) if collaborative else None,
     )
     if as_json:
@@ -588,6 +606,13 @@ def bench(
         Path | None, typer.Option("--json", help="Also write every figure to this JSON file.")
     ] = None,
     seed: Annotated[int, typer.Option(help="Seed of the synthetic catalogues and queries.")] = 42,
+    vectors: Annotated[
+        str,
+        typer.Option(
+            help="Synthetic vector shape: 'movierec' (spread like the embeddings a load "
+            "stores) or 'isotropic' (harder than any real catalogue: an index stress test)."
+        ),
+    ] = "movierec",
 ) -> None:
     """Measure ingest, index builds and the similarity query on synthetic catalogues.
 
@@ -608,6 +633,7 @@ def bench(
         lancedb=lancedb,
         seed=seed,
         with_startup=startup,
+        vectors=vectors,
         say=say,
     )
     if json_path:
@@ -620,7 +646,8 @@ def _print_bench(report: dict[str, Any]) -> None:
     typer.echo(
         f"{m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB; PostgreSQL "
         f"{report['postgresql']}, pgvector {report['pgvector']}; "
-        f"search settings {report['index']['search_settings']}"
+        f"search settings {report['index']['search_settings']}; shared_buffers "
+        f"{report['index'].get('shared_buffers')}; {report.get('vectors', {}).get('shape')} vectors"
     )
     for size in report["sizes"]:
         ingest = size["ingest"]

@@ -29,16 +29,36 @@ class HybridParams:
     """Weight of the genre profile: labelled genres, or the classifier's scores if none."""
     year_weight: float = 0.7
     """Weight of the release year, encoded so that cosine falls as years drift apart."""
-    text_weight: float = 0.5
-    """Weight of the text embedding (Doc2Vec or MiniLM)."""
+    text_weight: float | None = None
+    """Weight of the text embedding (Doc2Vec or MiniLM); None: :func:`auto_text_weight`."""
     year_span: float = 60.0
     """Years over which the year code turns a quarter circle (cosine 0)."""
     content_share: float = 0.2
     """Share of a rated movie's cosine that comes from content; the rest is collaborative."""
+    genre_spectrum: bool = False
+    """Use the genre-spectrum embedding (movierec.spectrum) in place of the genre profile."""
 
     def as_dict(self) -> dict[str, Any]:
         """Plain-JSON form for the models table."""
         return asdict(self)
+
+
+TEXT_WEIGHT = 0.5
+"""The text weight for sources that describe their movies (plot, keywords or people)."""
+
+
+def auto_text_weight(records: Sequence[Any]) -> float:
+    """0.5 when most movies carry text beyond their title, else 0.
+
+    A title alone is too little for Doc2Vec to place a movie: on movielens-small (titles only)
+    content-only HR@10 measured 0.018 without the text part and 0.012 with it.
+    """
+    described = sum(
+        1
+        for r in records
+        if r.overview or r.tagline or r.keywords or r.director or r.writer or r.cast
+    )
+    return TEXT_WEIGHT if records and described * 2 >= len(records) else 0.0
 
 
 def unit_rows(matrix: npt.NDArray[Any]) -> FloatArray:
@@ -80,7 +100,7 @@ def content_features(
         [
             params.genre_weight * profile,
             params.year_weight * years,
-            params.text_weight * unit_rows(text),
+            (TEXT_WEIGHT if params.text_weight is None else params.text_weight) * unit_rows(text),
         ]
     ).astype(np.float32)
 
@@ -92,11 +112,21 @@ def features_of(
     scores: FloatArray,
     genres: Sequence[str],
     params: HybridParams,
+    spectrum_model: Any = None,
 ) -> FloatArray:
-    """Content features of movies from their text vectors, labels, years and genre scores."""
-    return content_features(
-        text, genre_profile(labelled, scores, genres), year_code(years, params.year_span), params
-    )
+    """Content features of movies from their text vectors, labels, years and genre scores.
+
+    With ``params.genre_spectrum``, ``spectrum_model`` maps the genre profile and text to the
+    genre-spectrum embedding, which takes the profile's place.
+    """
+    profile = genre_profile(labelled, scores, genres)
+    if params.genre_spectrum:
+        from movierec import spectrum
+
+        if spectrum_model is None:
+            raise ValueError("genre_spectrum is on but no spectrum model was given")
+        profile = spectrum.embed(spectrum_model, spectrum.inputs(profile, text))
+    return content_features(text, profile, year_code(years, params.year_span), params)
 
 
 @dataclass(frozen=True)

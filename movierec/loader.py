@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -247,6 +248,10 @@ def load(
             )
 
         records = catalogue.records
+        if hybrid_params.text_weight is None:
+            hybrid_params = dataclasses.replace(
+                hybrid_params, text_weight=hybrid.auto_text_weight(records)
+            )
         with stages.stage("tokenize", total=len(records)) as advance:
             documents = []
             for record in records:
@@ -313,6 +318,18 @@ def load(
                 for row in probabilities
             ]
 
+        spectrum_params = None
+        if hybrid_params.genre_spectrum:
+            from movierec import spectrum
+
+            spectrum_params = spectrum.SpectrumParams()
+            with stages.stage("spectrum", total=spectrum_params.epochs) as advance:
+                profile = hybrid.genre_profile([r.genres for r in records], probabilities, genres)
+                spectrum_inputs = spectrum.inputs(profile, text_vectors)
+                fitted.spectrum = spectrum.train(
+                    spectrum_inputs[labelled], y, spectrum_params, on_epoch=lambda: advance(1)
+                )
+
         movie_indexes = store.index_definitions(conn, store.MOVIES)
         rating_indexes = store.index_definitions(conn, store.RATINGS)
         with stages.stage("ratings") as advance:
@@ -352,6 +369,7 @@ def load(
                 probabilities,
                 genres,
                 hybrid_params,
+                fitted.spectrum,
             )
             projection = hybrid.Projection.fit(features, layout.content_dims)
             content = projection.apply(features)
@@ -377,6 +395,7 @@ def load(
                 "text": "title, overview, tagline, keywords, people, language, country, decade; no genres",
                 "classifier_inputs": f"TF-IDF token bag (linear) + {encoder} embedding (MLP)",
                 "hybrid": hybrid_params.as_dict(),
+                "spectrum": spectrum_params.as_dict() if spectrum_params else None,
                 "collaborative": collab_params.as_dict() if collab_params else None,
                 "layout": layout.as_dict(),
                 "projection": projection.as_json(),

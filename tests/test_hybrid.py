@@ -48,3 +48,17 @@ def test_projection_round_trips_through_json() -> None:
     small = hybrid.Projection.fit(features[:3], 8)
     assert small.components.shape == (8, 20)
     assert np.allclose(np.linalg.norm(small.apply(features[:3]), axis=1), 1.0, atol=1e-5)
+
+
+def test_text_counts_only_when_most_movies_are_described() -> None:
+    from movierec.records import MovieRecord
+
+    titled = [MovieRecord(source_id=str(i), title=f"Film {i}") for i in range(4)]
+    described = [
+        MovieRecord(source_id="a", title="A", director="Someone"),
+        MovieRecord(source_id="b", title="B", overview="A plot."),
+    ]
+    assert hybrid.auto_text_weight(titled) == 0.0
+    assert hybrid.auto_text_weight(described + titled[:2]) == hybrid.TEXT_WEIGHT
+    assert hybrid.auto_text_weight(described + titled) == 0.0
+    assert hybrid.auto_text_weight([]) == 0.0

@@ -11,6 +11,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -104,6 +105,7 @@ def bench_size(
     lancedb: bool,
     seed: int,
     say: Callable[[str], None],
+    shape: synthetic.Shape = synthetic.SHAPES["movierec"],
 ) -> dict[str, Any]:
     """Every figure for one catalogue size."""
     vectors = np.zeros((n, synthetic.DIMS), dtype=np.float32)
@@ -118,7 +120,7 @@ def bench_size(
 
     def fill() -> Any:
         nonlocal lance_seconds
-        for chunk in synthetic.chunks(n, seed):
+        for chunk in synthetic.chunks(n, seed, shape=shape):
             rows = chunk.ids - 1
             vectors[rows] = chunk.vectors
             for label, genre in synthetic.FILTERS.items():
@@ -250,11 +252,15 @@ def run(
     lancedb: bool = True,
     seed: int = 42,
     with_startup: bool = True,
+    vectors: str = "movierec",
     say: Callable[[str], None] = lambda _: None,
 ) -> dict[str, Any]:
     """The whole bench: per size, then start-up."""
     from movierec.database import database_url
 
+    if vectors not in synthetic.SHAPES:
+        raise MovierecError(f"--vectors: {vectors!r} is not one of {', '.join(synthetic.SHAPES)}")
+    shape = synthetic.SHAPES[vectors]
     url = database_url()
     with connect(url) as conn:
         version = conn.execute(
@@ -269,12 +275,14 @@ def run(
             "hnsw": "m = 16, ef_construction = 64 (vector_cosine_ops)",
             "search_settings": dict(postgres.DEFAULT_SETTINGS),
             "max_scan_tuples": _setting(url, "hnsw.max_scan_tuples"),
+            "shared_buffers": _setting(url, "shared_buffers"),
         },
+        "vectors": {"shape": vectors, **asdict(shape)},
         "sizes": [],
     }
     for n in sizes:
         report["sizes"].append(
-            bench_size(url, n, queries=queries, lancedb=lancedb, seed=seed, say=say)
+            bench_size(url, n, queries=queries, lancedb=lancedb, seed=seed, say=say, shape=shape)
         )
     if with_startup:
         say("start-up: --help and similar, 10 runs each")

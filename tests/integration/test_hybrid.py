@@ -15,9 +15,11 @@ from movierec.collaborative import RatingRow, held_out
 from movierec.database import connect
 from movierec.embeddings import Doc2VecParams
 from movierec.evaluate import LIKE_AT, MIN_LIKES
+from movierec.hybrid import HybridParams
 from movierec.loader import load
 from movierec.recommend import explain, similar, similar_to_vector
 from movierec.records import MovieRecord
+from movierec.spectrum import SpectrumParams
 from tests import fixtures
 
 FAST = Doc2VecParams(epochs=5)
@@ -156,4 +158,32 @@ def test_minilm_encoder_loads_and_adds(make_database: MakeDb, tmp_path: Path) ->
         )
         assert added[0].predicted_genres
         _, neighbours = similar(conn, "Heat 2", k=3)
+        assert len(neighbours) == 3
+
+
+def test_genre_spectrum_loads_and_adds_the_same_way(make_database: MakeDb, tmp_path: Path) -> None:
+    url = make_database()
+    result = load(
+        str(fixtures.write_ml_latest(tmp_path / "ml")),
+        dsn=url,
+        doc2vec=FAST,
+        show_progress=False,
+        hybrid_params=HybridParams(genre_spectrum=True),
+    )
+    assert "spectrum" in result.seconds
+    with connect(url) as conn:
+        params = _layout(conn)
+        assert params["hybrid"]["genre_spectrum"] is True
+        assert params["spectrum"]["dims"] == SpectrumParams().dims
+        # `add` rebuilds the spectrum model from the models table to embed a new movie.
+        row = conn.execute(
+            "select title, year, genres, embedding from movies where cardinality(genres) > 0"
+            " order by id limit 1"
+        ).fetchone()
+        assert row is not None
+        added = add_movies(
+            conn, [MovieRecord(source_id="", title=row[0] + " (copy)", year=row[1], genres=row[2])]
+        )
+        assert added[0].predicted_genres
+        _, neighbours = similar(conn, row[0] + " (copy)", k=3)
         assert len(neighbours) == 3
