@@ -6,12 +6,15 @@ import io
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 import torch
 from torch import nn
+
+if TYPE_CHECKING:
+    from movierec.spectrum import SpectrumModel
 
 FloatArray = npt.NDArray[np.float32]
 BoolArray = npt.NDArray[np.bool_]
@@ -129,7 +132,7 @@ class TrainedClassifier:
     thresholds: FloatArray
     params: ClassifierParams
     epochs_run: int
-    spectrum: nn.Module | None = None
+    spectrum: SpectrumModel | None = None
     """The genre-spectrum model (movierec.spectrum), when the load trained one."""
 
     def probabilities(self, documents: Sequence[Sequence[str]], x: FloatArray) -> FloatArray:
