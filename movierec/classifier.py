@@ -304,12 +304,9 @@ def from_bytes(
     model.load_state_dict(saved["state"])
     fitted = TrainedClassifier(model, bag, genres, np.asarray(thresholds, np.float32), params, 0)
     if "spectrum" in saved and spectrum_params is not None:
-        from movierec.spectrum import SpectrumModel, SpectrumParams
+        from movierec import spectrum
 
-        spectrum = SpectrumModel(
-            len(genres) + n_inputs, len(genres), SpectrumParams(**spectrum_params)
+        fitted.spectrum = spectrum.from_state(
+            saved["spectrum"], len(genres), n_inputs, spectrum_params
         )
-        spectrum.load_state_dict(saved["spectrum"])
-        spectrum.eval()
-        fitted.spectrum = spectrum
     return fitted

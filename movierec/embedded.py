@@ -102,7 +102,8 @@ def write_settings(pgdata: Path, settings: dict[str, str]) -> bool:
     return True
 
 
-def _physical_memory() -> int:
+def physical_memory() -> int:
+    """This machine's RAM in bytes (0 if unknown)."""
     import os
 
     try:
@@ -126,7 +127,7 @@ def start(pgdata: Path) -> Any:
         )
         server.ensure_pgdata_inited()
         try:
-            write_settings(pgdata, memory_settings(_physical_memory()))
+            write_settings(pgdata, memory_settings(physical_memory()))
         except OSError as exc:
             logger.warning("cannot write %s: %s; using PostgreSQL's defaults", CONF_FILE, exc)
         server.start()

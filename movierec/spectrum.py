@@ -19,6 +19,8 @@ import numpy.typing as npt
 import torch
 from torch import nn
 
+from movierec.hybrid import unit_rows
+
 FloatArray = npt.NDArray[np.float32]
 
 
@@ -64,8 +66,7 @@ class SpectrumModel(nn.Module):
 
 def inputs(profile: FloatArray, text: FloatArray) -> FloatArray:
     """The model's input: genre profile and unit text vector side by side."""
-    norms = np.linalg.norm(text, axis=1, keepdims=True)
-    return np.hstack([profile, text / np.maximum(norms, 1e-12)]).astype(np.float32)
+    return np.hstack([profile, unit_rows(text)]).astype(np.float32)
 
 
 def train(
@@ -108,6 +109,14 @@ def embed(model: SpectrumModel, x: FloatArray) -> FloatArray:
     """The spectrum layer for rows ``x``, unit length."""
     with torch.no_grad():
         out = model.encode(torch.from_numpy(np.ascontiguousarray(x, dtype=np.float32))).numpy()
-    norms = np.linalg.norm(out, axis=1, keepdims=True)
-    unit: FloatArray = (out / np.maximum(norms, 1e-12)).astype(np.float32)
-    return unit
+    return unit_rows(out)
+
+
+def from_state(
+    state: dict[str, Any], n_genres: int, text_dims: int, params: dict[str, Any]
+) -> SpectrumModel:
+    """Rebuild a model from its ``state_dict`` (stored in the classifier's blob)."""
+    model = SpectrumModel(n_genres + text_dims, n_genres, SpectrumParams(**params))
+    model.load_state_dict(state)
+    model.eval()
+    return model

@@ -19,6 +19,7 @@ import numpy as np
 
 from movierec.bench import postgres, synthetic
 from movierec.database import connect
+from movierec.embedded import physical_memory
 from movierec.errors import MovierecError
 
 SWEEP_EF = (10, 20, 40, 100, 200, 400)
@@ -92,7 +93,7 @@ def machine() -> dict[str, Any]:
     return {
         "cpu": cpu,
         "cores": os.cpu_count(),
-        "memory_gib": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
+        "memory_gib": round(physical_memory() / 2**30, 1),
         "python": platform.python_version(),
     }
 

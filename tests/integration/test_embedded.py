@@ -17,7 +17,7 @@ def test_embedded_server_starts_with_memory_settings(tmp_path: Path) -> None:
             row = conn.execute(
                 "select current_setting('shared_buffers'), current_setting('effective_cache_size')"
             ).fetchone()
-        expected = embedded.memory_settings(embedded._physical_memory())
+        expected = embedded.memory_settings(embedded.physical_memory())
         assert row is not None
         assert _mb(row[0]) == _mb(expected["shared_buffers"])
         assert _mb(row[1]) == _mb(expected["effective_cache_size"])
