@@ -11,7 +11,7 @@ import numpy as np
 import psycopg
 from psycopg.types.json import Jsonb
 
-from movierec import queries
+from movierec import queries, store
 from movierec.errors import MovierecError
 from movierec.records import MovieRecord, Reject
 
@@ -166,5 +166,6 @@ def add_movies(conn: psycopg.Connection[Any], records: list[MovieRecord]) -> lis
             ) from None
         assert row is not None
         added.append(Added(int(row[0]), record.title, record.year, record.genres, predicted))
+    store.refresh_genre_counts(conn)
     conn.commit()
     return added

@@ -8,6 +8,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.util.exc import CommandError
 
+from movierec import queries
 from movierec.database import database_url, mask_password
 from movierec.errors import MovierecError
 from movierec.paths import migrations_dir
@@ -62,3 +63,32 @@ def current(dsn: str | None = None) -> str | None:
             return MigrationContext.configure(conn).get_current_revision()
     finally:
         engine.dispose()
+
+
+def sql_function(
+    name: str,
+    group: str,
+    query: str,
+    args: list[tuple[str, str, str]],
+    returns: str,
+    settings: dict[str, str],
+) -> str:
+    """``create or replace function name(...)`` whose body is the named query ``group.query``.
+
+    ``args`` are (function argument, query parameter it binds, SQL type and default), in the
+    function's argument order; ``settings`` become SET clauses.
+    """
+    body = queries.get(group, query).positional([param for _, param, _ in args])
+    # The query files double '%' for psycopg; a function body is plain SQL.
+    body = body.replace("%%", "%")
+    arguments = ", ".join(f"{arg} {kind}" for arg, _, kind in args)
+    sets = "\n".join(f"    set {key} = {value}" for key, value in settings.items())
+    return f"""
+create or replace function {name}({arguments})
+returns table ({returns})
+language sql stable
+{sets}
+as $body$
+{body}
+$body$
+"""

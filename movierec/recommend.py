@@ -22,6 +22,14 @@ SEARCH_SETTINGS: dict[str, str] = {
     # psycopg prepares a statement run 5 times, and PostgreSQL may then switch to a generic
     # plan that cannot see how rare the genre filter is; plan each query for its genres.
     "plan_cache_mode": "force_custom_plan",
+    # When the genre filter matches fewer than exact_scale * sqrt(movies) movies, the query ranks
+    # every match exactly instead of walking the HNSW graph, where a rare genre makes the
+    # iterative scan visit much of the index. 6 is where the two cost the same (1.9k matches at
+    # 100k movies, 6k at 1M; docs/scaling.md).
+    "movierec.exact_scale": "6",
+    # A worker start-up (about 6 ms) costs more than the whole query; the exact branch over a
+    # common genre would otherwise plan a parallel scan, started even when it is switched off.
+    "max_parallel_workers_per_gather": "0",
 }
 
 # pg_trgm thresholds for title search (search_movies() carries the same as SET clauses): a

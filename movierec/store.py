@@ -283,6 +283,7 @@ def swap(
     conn.execute("select set_config('lock_timeout', %s, true)", ("60s",))
     for table, indexes in tables:
         _swap_table(conn, table, indexes)
+    refresh_genre_counts(conn)
     conn.execute(queries.get("store", "delete_models").sql)
     row = conn.execute(
         queries.get("store", "insert_model").sql,
@@ -298,6 +299,11 @@ def swap(
     ).fetchone()
     assert row is not None
     return int(row[0])
+
+
+def refresh_genre_counts(conn: psycopg.Connection[Any]) -> None:
+    """Recount genre_counts from the live movies, in the caller's transaction."""
+    conn.execute(queries.get("store", "refresh_genre_counts").sql)
 
 
 def copy_live_ratings(conn: psycopg.Connection[Any]) -> int:

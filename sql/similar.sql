@@ -2,12 +2,27 @@
 -- the SQL function movierec_similar_to() that the migrations build from this text.
 
 -- name: similar_to_vector
--- The k movies nearest an embedding (cosine, HNSW) whose labelled genres overlap the given
--- genres and that pass every filter (a NULL filter is off), nearest first. Relaxed iterative
--- scans may return rows slightly out of order, so the candidates are sorted again.
-with candidates as materialized (
-    select m.id, m.title, m.year, m.genres,
-           m.embedding <=> %(embedding)s::vector as distance
+-- The k movies nearest an embedding (cosine) whose labelled genres overlap the given genres and
+-- that pass every filter (a NULL filter is off), nearest first. Two plans in one statement:
+-- when the genres match few movies, fewer than movierec.exact_scale × √(movies), the exact
+-- branch ranks every match (GIN bitmap + sort, recall 1); otherwise the HNSW branch walks the
+-- index with an iterative scan. A one-time filter runs only the chosen branch. Relaxed
+-- iterative scans may return rows slightly out of order, so the result is sorted again.
+with exact as materialized (
+    -- genre_counts (kept by load and add) bounds the matches: the summed counts of the query
+    -- genres. The HNSW scan visits about k / share movies and the exact branch scores every
+    -- match, so the exact one is cheaper below c × √(movies) matches. No counts: HNSW.
+    select coalesce(
+               count(*) > 0
+               and coalesce(sum(g.movies) filter (where g.genre = any(%(genres)s::text[])), 0)
+                   < sqrt((select greatest(c.reltuples, 0) from pg_class as c
+                            where c.oid = 'movies'::regclass))
+                     * nullif(current_setting('movierec.exact_scale', true), '')::real,
+               false) as chosen
+      from genre_counts as g
+),
+filtered as not materialized (
+    select m.id, m.title, m.year, m.genres, m.embedding
       from movies as m
      where m.genres && %(genres)s::text[]
        and m.id is distinct from %(exclude_id)s::bigint
@@ -21,11 +36,25 @@ with candidates as materialized (
        and (%(required_genres)s::text[] is null or m.genres @> %(required_genres)s::text[])
        and (%(excluded_genres)s::text[] is null or not m.genres && %(excluded_genres)s::text[])
        and (%(language)s::text is null or lower(m.language) = lower(%(language)s::text))
-     order by m.embedding <=> %(embedding)s::vector
+),
+ranked as materialized (
+    -- "+ 0" keeps the HNSW index out: every match is scored.
+    select f.id, f.title, f.year, f.genres, f.embedding <=> %(embedding)s::vector as distance
+      from filtered as f
+     where (select chosen from exact)
+     order by (f.embedding <=> %(embedding)s::vector) + 0
+     limit %(k)s::int
+),
+nearest as materialized (
+    select f.id, f.title, f.year, f.genres, f.embedding <=> %(embedding)s::vector as distance
+      from filtered as f
+     where not (select chosen from exact)
+     order by f.embedding <=> %(embedding)s::vector
      limit %(k)s::int
 )
-select id, title, year, genres, distance
-  from candidates
+select id, title, year, genres, distance from ranked
+ union all
+select id, title, year, genres, distance from nearest
  order by distance, id
 
 -- name: taste_vector

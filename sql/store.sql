@@ -73,6 +73,22 @@ values (%(source)s, %(source_id)s, %(imdb_id)s, %(title)s, %(year)s, %(genres)s,
         %(rating)s, %(votes)s, %(released)s, %(overview)s, %(tagline)s, %(keywords)s)
 returning id
 
+-- name: refresh_genre_counts
+-- Count the movies of each labelled genre into genre_counts, which the similarity query reads
+-- to choose its plan; run in the transaction that changes the catalogue.
+with counted as (
+    select g as genre, count(*) as movies
+      from movies cross join unnest(genres) as g
+     group by g
+),
+gone as (
+    delete from genre_counts
+     where genre not in (select genre from counted)
+)
+insert into genre_counts (genre, movies)
+select genre, movies from counted
+    on conflict (genre) do update set movies = excluded.movies
+
 -- name: staged_ratings
 -- The ratings staged for this load (after de-duplication), for the collaborative vectors.
 select user_id, movie_id, rating, extract(epoch from rated_at)::float8 as rated_at

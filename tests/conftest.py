@@ -161,13 +161,27 @@ def explain_similar(
     exclude_id: int | None,
     k: int = 10,
     filters: Any = None,
+    settings: dict[str, str] | None = None,
 ) -> str:
-    """EXPLAIN of the similarity query as `similar` runs it (same settings, same parameters)."""
+    """EXPLAIN ANALYZE of the similarity query as `similar` runs it (same settings unless
+    ``settings`` adds to them, same parameters). The branch not taken reads "never executed"."""
     from movierec import queries
-    from movierec.recommend import Filters, apply_search_settings
+    from movierec.recommend import SEARCH_SETTINGS, Filters, set_local
 
-    apply_search_settings(conn)
+    set_local(conn, {**SEARCH_SETTINGS, **(settings or {})})
     params = (filters or Filters()).params()
     params.update(embedding=embedding, genres=genres, exclude_id=exclude_id, k=k)
-    statement = b"explain " + queries.get("similar", "similar_to_vector").text.encode()
+    statement = (
+        b"explain (analyze, costs off, timing off, summary off) "
+        + queries.get("similar", "similar_to_vector").text.encode()
+    )
     return "\n".join(row[0] for row in conn.execute(statement, params))
+
+
+def ran(plan: str, node: str) -> bool:
+    """Whether a plan node whose line contains ``node`` was executed."""
+    return any(node in line and "never executed" not in line for line in plan.splitlines())
+
+
+HNSW_SCAN = "Index Scan using movies_embedding_hnsw"
+EXACT_SCAN = "Bitmap Index Scan on movies_genres_gin"

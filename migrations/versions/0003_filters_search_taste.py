@@ -6,7 +6,8 @@ Create Date: 2026-11-22
 
 The function bodies are the named queries of sql/similar.sql and sql/search.sql, so psql and
 the CLI run the same SQL. A later revision that changes those queries rebuilds the functions
-(and must freeze this revision's text first, as 0001 did).
+and freezes this revision's text first: 0004 froze movierec_similar_to() as
+migrations/frozen/similar_v2.sql.
 """
 
 from __future__ import annotations
@@ -16,73 +17,23 @@ from pathlib import Path
 
 from alembic import op
 
-from movierec import queries
-from movierec.recommend import SEARCH_SETTINGS, TITLE_SEARCH_SETTINGS
+from movierec.migrate import sql_function
+from movierec.recommend import TITLE_SEARCH_SETTINGS
 
 revision: str = "0003"
 down_revision: str | None = "0002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-_FROZEN_V1 = Path(__file__).parent.parent / "frozen" / "similar_v1.sql"
-
-# Argument lists: (function argument, query parameter it binds, SQL type and default).
-SIMILAR_ARGS = [
-    ("query_embedding", "embedding", "vector"),
-    ("query_genres", "genres", "text[]"),
-    ("exclude_id", "exclude_id", "bigint"),
-    ("k", "k", "integer default 10"),
-    ("exclude_ids", "exclude_ids", "bigint[] default null"),
-    ("year_from", "year_from", "integer default null"),
-    ("year_to", "year_to", "integer default null"),
-    ("runtime_min", "runtime_min", "integer default null"),
-    ("runtime_max", "runtime_max", "integer default null"),
-    ("min_rating", "min_rating", "real default null"),
-    ("min_votes", "min_votes", "integer default null"),
-    ("required_genres", "required_genres", "text[] default null"),
-    ("excluded_genres", "excluded_genres", "text[] default null"),
-    ("movie_language", "language", "text default null"),
-]
-
-
-def _function(
-    name: str,
-    group: str,
-    query: str,
-    args: list[tuple[str, str, str]],
-    returns: str,
-    settings: dict[str, str],
-) -> str:
-    body = queries.get(group, query).positional([param for _, param, _ in args])
-    # The query files double '%' for psycopg; a function body is plain SQL.
-    body = body.replace("%%", "%")
-    arguments = ", ".join(f"{arg} {kind}" for arg, _, kind in args)
-    sets = "\n".join(f"    set {key} = {value}" for key, value in settings.items())
-    return f"""
-create function {name}({arguments})
-returns table ({returns})
-language sql stable
-{sets}
-as $body$
-{body}
-$body$
-"""
+_FROZEN = Path(__file__).parent.parent / "frozen"
 
 
 def upgrade() -> None:
     op.execute("drop function movierec_similar_to(vector, text[], bigint, integer)")
+    # Frozen: 0004 rebuilds this function from sql/similar.sql.
+    op.execute((_FROZEN / "similar_v2.sql").read_text(encoding="utf-8"))
     op.execute(
-        _function(
-            "movierec_similar_to",
-            "similar",
-            "similar_to_vector",
-            SIMILAR_ARGS,
-            "id bigint, title text, year integer, genres text[], distance double precision",
-            SEARCH_SETTINGS,
-        )
-    )
-    op.execute(
-        _function(
+        sql_function(
             "movierec_taste",
             "similar",
             "taste_vector",
@@ -96,7 +47,7 @@ def upgrade() -> None:
         )
     )
     op.execute(
-        _function(
+        sql_function(
             "search_movies",
             "search",
             "search_titles",
@@ -187,4 +138,4 @@ def downgrade() -> None:
         "integer, integer, integer, integer, real, integer, text[], text[], text)"
     )
     # Back to the 0001 signature and body.
-    op.execute(_FROZEN_V1.read_text(encoding="utf-8"))
+    op.execute((_FROZEN / "similar_v1.sql").read_text(encoding="utf-8"))

@@ -31,12 +31,21 @@ def _objects(url: str) -> dict[str, set[str]]:
     return {"tables": tables, "indexes": indexes, "functions": functions, "extensions": extensions}
 
 
+def _similar_settings(url: str) -> list[str]:
+    with psycopg.connect(url) as conn:
+        row = conn.execute(
+            "select coalesce(proconfig, '{}') from pg_proc where proname = 'movierec_similar_to'"
+        ).fetchone()
+    assert row is not None
+    return list(row[0])
+
+
 def test_round_trip(make_database: Callable[[], str]) -> None:
     url = make_database()
     migrate.upgrade(url)
-    assert migrate.current(url) == "0003"
+    assert migrate.current(url) == "0004"
     first = _objects(url)
-    assert {"movies", "models", "ratings", "alembic_version"} <= first["tables"]
+    assert {"movies", "models", "ratings", "genre_counts", "alembic_version"} <= first["tables"]
     assert {
         "movies_embedding_hnsw",
         "movies_genres_gin",
@@ -46,6 +55,7 @@ def test_round_trip(make_database: Callable[[], str]) -> None:
         "movies_source_uq",
         "ratings_pkey",
         "ratings_movie_id",
+        "genre_counts_pkey",
     } <= first["indexes"]
     assert first["functions"] == {
         "similar_movies",
@@ -85,7 +95,15 @@ def test_each_revision_steps_down_and_up(make_database: Callable[[], str]) -> No
         }
     assert "keywords" not in columns and "tagline" not in columns
     migrate.upgrade(url)
-    assert migrate.current(url) == "0003"
+    assert migrate.current(url) == "0004"
+    # 0004 -> 0003 restores 0003's similarity function: the HNSW plan only.
+    assert "movierec.exact_scale=6" in " ".join(_similar_settings(url))
+    migrate.downgrade(url, "0003")
+    assert not any(s.startswith("movierec.") for s in _similar_settings(url))
+    with psycopg.connect(url) as conn:
+        body = conn.execute("select prosrc from pg_proc where proname = 'movierec_similar_to'")
+        assert "genre_counts" not in body.fetchone()[0]  # type: ignore[index]
+        assert conn.execute("select to_regclass('genre_counts')").fetchone() == (None,)
     # 0003 -> 0002 restores the 0001 signature of the similarity function.
     migrate.downgrade(url, "0002")
     with psycopg.connect(url) as conn:

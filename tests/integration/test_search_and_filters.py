@@ -20,7 +20,7 @@ from movierec.loader import load
 from movierec.recommend import Filters, details, explain, recommend, resolve_title, search, similar
 from movierec.records import MovieRecord
 from tests import fixtures
-from tests.conftest import explain_similar, force_index_scans
+from tests.conftest import HNSW_SCAN, explain_similar, force_index_scans, ran
 
 Conn = psycopg.Connection[Any]
 
@@ -176,7 +176,7 @@ def test_every_filter_at_once_can_run_on_the_hnsw_index(conn: Conn) -> None:
         exclude_ids=[1, 2],
     )
     plan = explain_similar(conn, embedding, ["Drama"], movie.id, filters=every_filter)
-    assert "movies_embedding_hnsw" in plan, plan
+    assert ran(plan, HNSW_SCAN), plan
 
 
 def test_excluded_titles_are_not_recommended(conn: Conn) -> None:
@@ -326,8 +326,13 @@ def test_added_movie_is_recommendable_at_once(
         cast=["Sigourney Weaver"],
     )
     with connect(url) as conn:
+        counts = "select genre, movies from genre_counts where genre in ('Horror', 'Sci-Fi')"
+        before = dict(conn.execute(counts).fetchall())
+        assert set(before) == {"Horror", "Sci-Fi"}
         [added] = add_movies(conn, [record])
         assert added.predicted_genres
+        # The similarity query's plan choice counts the new movie's genres.
+        assert dict(conn.execute(counts).fetchall()) == {g: before[g] + 1 for g in before}
         movie, results = similar(conn, "Alien Resurrection", k=5)
         assert movie.id == added.id and len(results) == 5
         # It shows up in others' neighbourhoods too (it has an embedding in the HNSW index).

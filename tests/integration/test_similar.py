@@ -9,11 +9,18 @@ import pytest
 
 from movierec.errors import AmbiguousTitleError, MovierecError, NotFoundError
 from movierec.recommend import (
+    SEARCH_SETTINGS,
     resolve_title,
     similar,
     similar_to_vector,
 )
-from tests.conftest import explain_similar, force_index_scans
+from tests.conftest import (
+    EXACT_SCAN,
+    HNSW_SCAN,
+    explain_similar,
+    force_index_scans,
+    ran,
+)
 
 Conn = psycopg.Connection[Any]
 
@@ -85,21 +92,84 @@ def test_unknown_year_is_not_found(conn: Conn) -> None:
         resolve_title(conn, "The Matrix", 1950)
 
 
+HNSW_ONLY = {"movierec.exact_scale": "0"}
+
+
 def test_selective_filter_still_returns_k_rows_through_hnsw(conn: Conn) -> None:
     """A genre on ~1% of movies: iterative HNSW scans must keep going until k rows pass."""
     count = conn.execute("select count(*) from movies where genres && '{Western}'").fetchone()
     assert count == (9,)  # 0.6% of the fixture films
     movie, embedding = resolve_title(conn, "The Matrix")
-    # Force the HNSW plan: on a small table the planner may prefer an exact GIN scan.
+    # Force the HNSW plan: the exact branch would take a genre this rare, and on a small table
+    # the planner may prefer a sequential scan.
     force_index_scans(conn)
-    plan = explain_similar(conn, embedding, ["Western"], movie.id, k=9)
-    assert "movies_embedding_hnsw" in plan
+    plan = explain_similar(conn, embedding, ["Western"], movie.id, k=9, settings=HNSW_ONLY)
+    assert ran(plan, HNSW_SCAN) and not ran(plan, EXACT_SCAN), plan
     # k = every Western: the scan must find all of them, with nothing else.
-    results = similar_to_vector(conn, embedding, ["Western"], exclude_id=movie.id, k=9)
+    results = similar_to_vector(
+        conn,
+        embedding,
+        ["Western"],
+        exclude_id=movie.id,
+        k=9,
+        settings={**SEARCH_SETTINGS, **HNSW_ONLY},
+    )
     assert len(results) == 9
     assert all("Western" in r.genres for r in results)
     exact = conn.execute("select id from movies where genres && '{Western}'").fetchall()
     assert {r.id for r in results} == {row[0] for row in exact}
+
+
+def _brute_force(conn: Conn, embedding: object, genre: str, exclude: int, k: int) -> list[int]:
+    rows = conn.execute(
+        "select id from movies where genres && array[%s] and id <> %s "
+        "order by embedding <=> %s, id limit %s",
+        (genre, exclude, embedding, k),
+    ).fetchall()
+    return [row[0] for row in rows]
+
+
+def test_rare_genre_takes_the_exact_branch(conn: Conn) -> None:
+    """9 Westerns among 1,437 films is under 6 * sqrt(1437) = 227 matches: every match is ranked,
+    the HNSW index is not touched, and the result is the exact top k."""
+    movie, embedding = resolve_title(conn, "The Matrix")
+    plan = explain_similar(conn, embedding, ["Western"], movie.id, k=5)
+    assert ran(plan, EXACT_SCAN) and not ran(plan, HNSW_SCAN), plan
+    results = similar_to_vector(conn, embedding, ["Western"], exclude_id=movie.id, k=5)
+    assert [r.id for r in results] == _brute_force(conn, embedding, "Western", movie.id, 5)
+    # The SQL function carries the same setting and takes the same branch.
+    rows = conn.execute(
+        "select id from movierec_similar_to(%s, '{Western}', %s, 5)", (embedding, movie.id)
+    ).fetchall()
+    assert [row[0] for row in rows] == [r.id for r in results]
+
+
+def test_a_genre_no_movie_has_returns_nothing_without_scanning_the_index(conn: Conn) -> None:
+    movie, embedding = resolve_title(conn, "The Matrix")
+    plan = explain_similar(conn, embedding, ["Nonexistent"], movie.id)
+    assert not ran(plan, HNSW_SCAN), plan
+    assert similar_to_vector(conn, embedding, ["Nonexistent"], exclude_id=movie.id) == []
+
+
+def test_without_genre_counts_the_query_uses_hnsw(conn: Conn) -> None:
+    """Empty counts (a catalogue written around movierec) only cost speed, never rows."""
+    movie, embedding = resolve_title(conn, "The Matrix")
+    conn.execute("delete from genre_counts")
+    force_index_scans(conn)
+    plan = explain_similar(conn, embedding, ["Western"], movie.id, k=9)
+    assert ran(plan, HNSW_SCAN) and not ran(plan, EXACT_SCAN), plan
+    results = similar_to_vector(conn, embedding, ["Western"], exclude_id=movie.id, k=9)
+    assert len(results) == 9
+
+
+def test_genre_counts_match_the_catalogue(conn: Conn) -> None:
+    counted = dict(conn.execute("select genre, movies from genre_counts").fetchall())
+    actual = dict(
+        conn.execute(
+            "select g, count(*) from movies cross join unnest(genres) as g group by g"
+        ).fetchall()
+    )
+    assert counted == actual and counted["Drama"] > 0
 
 
 def test_similarity_query_is_served_by_hnsw(conn: Conn) -> None:
@@ -109,9 +179,11 @@ def test_similarity_query_is_served_by_hnsw(conn: Conn) -> None:
     planner's pick varies; the slow test checks that it picks HNSW by itself on the full sample.
     """
     movie, embedding = resolve_title(conn, "The Matrix")
+    drama = conn.execute("select movies from genre_counts where genre = 'Drama'").fetchone()
+    assert drama is not None and drama[0] > 227, "too common for the exact branch"
     force_index_scans(conn)
     plan = explain_similar(conn, embedding, ["Drama"], movie.id)
-    assert "Index Scan using movies_embedding_hnsw" in plan, plan
+    assert ran(plan, HNSW_SCAN) and not ran(plan, EXACT_SCAN), plan
 
 
 def test_empty_genre_filter_is_refused(conn: Conn) -> None:
