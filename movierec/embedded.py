@@ -84,6 +84,13 @@ def memory_settings(physical_bytes: int) -> dict[str, str]:
     }
 
 
+# The embedded server is a local store with no replicas, so it keeps only the WAL that crash
+# recovery needs. With wal_level = minimal, a load's COPY into the staging table it just created
+# and the index builds on it write no WAL (the files are synced at commit instead). On 100k
+# bench movies: COPY 109k -> 129k rows/s, HNSW build 13.7 -> 12.4 s, swap 0.07 -> 0.4 s.
+WAL_SETTINGS: dict[str, str] = {"wal_level": "minimal", "max_wal_senders": "0"}
+
+
 def write_settings(pgdata: Path, settings: dict[str, str]) -> bool:
     """Write ``settings`` to movierec.conf, included from postgresql.conf; return whether they
     changed. They apply when the server next starts (``movierec db stop`` stops it)."""
@@ -127,7 +134,7 @@ def start(pgdata: Path) -> Any:
         )
         server.ensure_pgdata_inited()
         try:
-            write_settings(pgdata, memory_settings(physical_memory()))
+            write_settings(pgdata, {**memory_settings(physical_memory()), **WAL_SETTINGS})
         except OSError as exc:
             logger.warning("cannot write %s: %s; using PostgreSQL's defaults", CONF_FILE, exc)
         server.start()

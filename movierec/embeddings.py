@@ -20,8 +20,12 @@ class Doc2VecParams:
 
     vector_size: int = VECTOR_SIZE
     """Embedding width; the schema's ``vector(100)`` column must match."""
-    epochs: int = 20
+    epochs: int = 12
     """Passes over the catalogue."""
+    sample: float = 1e-4
+    """Downsampling of frequent tokens (decades, languages, countries). Against gensim's 1e-3 and
+    20 epochs, 1e-4 and 12 epochs trains in 8 s instead of 14 s on the Wikidata sample, with
+    held-out micro-F1 0.557 instead of 0.555 (macro-F1 0.400 against 0.406)."""
     dbow_words: bool = False
     """Also train word vectors (skip-gram); about 4x slower on the sample, for little gain."""
     min_count: int = 2
@@ -81,6 +85,7 @@ def train(
         window=params.window,
         min_count=params.min_count,
         negative=params.negative,
+        sample=params.sample,
         workers=params.workers,
         seed=params.seed,
         hashfxn=stable_hash,

@@ -14,6 +14,7 @@ from typing import Any
 
 import psycopg
 from psycopg import sql
+from psycopg.copy import QueuedLibpqWriter
 from psycopg.types.json import Jsonb
 
 from movierec import copy_binary, queries
@@ -174,7 +175,9 @@ def copy_rows(
     encode = copy_binary.row_encoder([kind for _, kind in table.columns])
     count = 0
     batch: list[bytes] = [copy_binary.HEADER]
-    with conn.cursor() as cur, cur.copy(statement) as copy:
+    # The queued writer sends on a thread while this one encodes the next rows: encoding is
+    # about 70% of a COPY's time and the server's side overlaps with it.
+    with conn.cursor() as cur, cur.copy(statement, writer=QueuedLibpqWriter(cur)) as copy:
         for row in rows:
             batch.append(encode(row))
             count += 1

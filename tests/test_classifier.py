@@ -91,7 +91,7 @@ def test_training_learns_genres_from_tokens_and_vectors() -> None:
 def test_token_bag_is_tfidf_of_training_tokens() -> None:
     bag = clf.TokenBag.fit([["a", "b"], ["a", "c"], ["a", "b", "b"]], min_count=2)
     assert bag.tokens == ["a", "b"]  # "c" is in one movie only
-    matrix = bag.transform([["a", "b", "b", "unknown"], []]).to_dense().numpy()
+    matrix = bag.transform([["a", "b", "b", "unknown"], []]).matrix.toarray()
     idf_a, idf_b = np.log(4 / 4) + 1, np.log(4 / 3) + 1
     expected = np.array([idf_a, (1 + np.log(2)) * idf_b])
     assert np.allclose(matrix[0], expected / np.linalg.norm(expected))

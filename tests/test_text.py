@@ -8,7 +8,13 @@ from movierec.text import document, entity, tokenize
 
 def test_tokenize_lowercases_and_drops_punctuation() -> None:
     assert tokenize("The Matrix: Reloaded!") == ["the", "matrix", "reloaded"]
-    assert tokenize("Don't stop") == ["do", "n't", "stop"]
+    assert tokenize("Don't stop") == ["don't", "stop"]
+    assert tokenize("Spider-Man -- 2: Amélie's rock'n'roll") == [
+        "spider-man",
+        "2",
+        "amélie's",
+        "rock'n'roll",
+    ]
 
 
 def test_entity_is_one_token_per_name() -> None:

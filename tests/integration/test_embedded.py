@@ -1,4 +1,4 @@
-"""A freshly started embedded server runs with movierec's memory settings."""
+"""A freshly started embedded server runs with movierec's memory and WAL settings."""
 
 from __future__ import annotations
 
@@ -15,12 +15,14 @@ def test_embedded_server_starts_with_memory_settings(tmp_path: Path) -> None:
     try:
         with psycopg.connect(str(server.get_uri())) as conn:
             row = conn.execute(
-                "select current_setting('shared_buffers'), current_setting('effective_cache_size')"
+                "select current_setting('shared_buffers'), current_setting('effective_cache_size'), "
+                "current_setting('wal_level')"
             ).fetchone()
         expected = embedded.memory_settings(embedded.physical_memory())
         assert row is not None
         assert _mb(row[0]) == _mb(expected["shared_buffers"])
         assert _mb(row[1]) == _mb(expected["effective_cache_size"])
+        assert row[2] == "minimal"
     finally:
         embedded.stop(pgdata)
 
