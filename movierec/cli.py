@@ -87,7 +87,10 @@ def load(
         ),
     ] = False,
     seed: Annotated[int, typer.Option(help="Seed for every random choice.")] = 42,
-    epochs: Annotated[int, typer.Option(min=1, help="Doc2Vec training epochs.")] = 20,
+    epochs: Annotated[
+        int | None,
+        typer.Option(min=1, help="Doc2Vec training epochs (default 12)."),
+    ] = None,
     encoder: Annotated[
         str,
         typer.Option(
@@ -149,7 +152,9 @@ def load(
 
     result = run_load(
         source,
-        doc2vec=Doc2VecParams(epochs=epochs, seed=seed),
+        doc2vec=Doc2VecParams(seed=seed)
+        if epochs is None
+        else Doc2VecParams(epochs=epochs, seed=seed),
         classifier_params=ClassifierParams(seed=seed),
         show_progress=not quiet and not as_json,
         format=format,

@@ -77,3 +77,10 @@ def test_usage_error_exits_2_without_traceback() -> None:
     )
     assert out.returncode == 2
     assert "Traceback" not in out.stderr
+
+
+def test_load_help_gives_the_trained_default_epochs() -> None:
+    from movierec.embeddings import Doc2VecParams
+
+    result = runner.invoke(app, ["load", "--help"], env={"COLUMNS": "200"})
+    assert f"Doc2Vec training epochs (default {Doc2VecParams().epochs})." in result.output
