@@ -176,12 +176,3 @@ def explain_similar(
         + queries.get("similar", "similar_to_vector").text.encode()
     )
     return "\n".join(row[0] for row in conn.execute(statement, params))
-
-
-def ran(plan: str, node: str) -> bool:
-    """Whether a plan node whose line contains ``node`` was executed."""
-    return any(node in line and "never executed" not in line for line in plan.splitlines())
-
-
-HNSW_SCAN = "Index Scan using movies_embedding_hnsw"
-EXACT_SCAN = "Bitmap Index Scan on movies_genres_gin"

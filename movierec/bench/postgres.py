@@ -119,23 +119,33 @@ def time_queries(
     return results, millis
 
 
+HNSW_SCAN = "Index Scan using movies_embedding_hnsw"
+EXACT_SCAN = "Bitmap Index Scan on movies_genres_gin"
+
+
+def ran(plan: str, node: str) -> bool:
+    """Whether an EXPLAIN ANALYZE plan executed a node whose line contains ``node`` (the branch
+    of the similarity query not taken reads "never executed")."""
+    return any(node in line and "never executed" not in line for line in plan.splitlines())
+
+
 def plan_node(
     conn: psycopg.Connection[Any], vector: Any, genre: str, settings: dict[str, str]
 ) -> str:
-    """The scan the planner chose for the query: the HNSW index, or an exact GIN/seq scan."""
+    """The scan the query ran: the HNSW index, or an exact GIN (or sequential) scan and sort."""
     from movierec import queries
 
     with conn.transaction():
         set_local(conn, settings)
         params = similarity_params(vector, [genre])
         statement = (
-            sql.SQL("explain (format json) ") + queries.get("similar", "similar_to_vector").sql
+            sql.SQL("explain (analyze, costs off, timing off, summary off) ")
+            + queries.get("similar", "similar_to_vector").sql
         )
-        plan = conn.execute(statement, params).fetchone()
-    text = str(plan[0]) if plan else ""
-    if "movies_embedding_hnsw" in text:
+        plan = "\n".join(row[0] for row in conn.execute(statement, params))
+    if ran(plan, HNSW_SCAN):
         return "hnsw"
-    if "Bitmap" in text:
+    if ran(plan, EXACT_SCAN):
         return "gin+sort"
     return "seq+sort"
 

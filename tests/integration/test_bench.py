@@ -24,6 +24,8 @@ def test_tiny_bench_reports_every_figure(loaded_url: str, monkeypatch: pytest.Mo
     assert size["ingest"]["rows"] == 3_000 and size["ingest"]["copy_rows_per_second"] > 0
     assert "movies_embedding_hnsw" in size["ingest"]["index_seconds"]
     assert set(size["filters"]) == {"50%", "10%", "1%"}
+    # 30 Westerns among 3,000 movies is under 6 * sqrt(3000): the exact branch ran.
+    assert size["filters"]["1%"]["plan"] == "gin+sort"
     for f in size["filters"].values():
         ours = f["movierec"]
         assert 0 < ours["p50_ms"] <= ours["p95_ms"] <= ours["p99_ms"]

@@ -120,9 +120,10 @@ def test_full_sample_load_and_similar(make_database: object) -> None:
     data = json.loads(similar.stdout)
     assert len(data["results"]) == 10
     # At full size the planner picks the HNSW index by itself.
+    from movierec.bench.postgres import HNSW_SCAN, ran
     from movierec.database import connect
     from movierec.recommend import resolve_title
-    from tests.conftest import HNSW_SCAN, explain_similar, ran
+    from tests.conftest import explain_similar
 
     with connect(url) as conn:
         movie, embedding = resolve_title(conn, "The Matrix")

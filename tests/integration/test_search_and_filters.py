@@ -14,13 +14,14 @@ import psycopg
 import pytest
 
 from movierec.add import add_movies, read_records
+from movierec.bench.postgres import HNSW_SCAN, ran
 from movierec.embeddings import Doc2VecParams
 from movierec.errors import MovierecError
 from movierec.loader import load
 from movierec.recommend import Filters, details, explain, recommend, resolve_title, search, similar
 from movierec.records import MovieRecord
 from tests import fixtures
-from tests.conftest import HNSW_SCAN, explain_similar, force_index_scans, ran
+from tests.conftest import explain_similar, force_index_scans
 
 Conn = psycopg.Connection[Any]
 

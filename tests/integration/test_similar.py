@@ -7,6 +7,7 @@ from typing import Any
 import psycopg
 import pytest
 
+from movierec.bench.postgres import EXACT_SCAN, HNSW_SCAN, ran
 from movierec.errors import AmbiguousTitleError, MovierecError, NotFoundError
 from movierec.recommend import (
     SEARCH_SETTINGS,
@@ -14,13 +15,7 @@ from movierec.recommend import (
     similar,
     similar_to_vector,
 )
-from tests.conftest import (
-    EXACT_SCAN,
-    HNSW_SCAN,
-    explain_similar,
-    force_index_scans,
-    ran,
-)
+from tests.conftest import explain_similar, force_index_scans
 
 Conn = psycopg.Connection[Any]
 
