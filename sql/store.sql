@@ -79,6 +79,7 @@ returning id
 with counted as (
     select g as genre, count(*) as movies
       from movies cross join unnest(genres) as g
+     where g is not null
      group by g
 ),
 gone as (
