@@ -165,14 +165,8 @@ def explain_similar(
 ) -> str:
     """EXPLAIN ANALYZE of the similarity query as `similar` runs it (same settings unless
     ``settings`` adds to them, same parameters). The branch not taken reads "never executed"."""
-    from movierec import queries
-    from movierec.recommend import SEARCH_SETTINGS, Filters, set_local
+    from movierec.bench.postgres import explain_similar as explain
+    from movierec.recommend import SEARCH_SETTINGS, set_local, similarity_params
 
     set_local(conn, {**SEARCH_SETTINGS, **(settings or {})})
-    params = (filters or Filters()).params()
-    params.update(embedding=embedding, genres=genres, exclude_id=exclude_id, k=k)
-    statement = (
-        b"explain (analyze, costs off, timing off, summary off) "
-        + queries.get("similar", "similar_to_vector").text.encode()
-    )
-    return "\n".join(row[0] for row in conn.execute(statement, params))
+    return explain(conn, similarity_params(embedding, genres, exclude_id, k, filters))

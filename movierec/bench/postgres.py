@@ -129,20 +129,25 @@ def ran(plan: str, node: str) -> bool:
     return any(node in line and "never executed" not in line for line in plan.splitlines())
 
 
+def explain_similar(conn: psycopg.Connection[Any], params: dict[str, Any]) -> str:
+    """EXPLAIN ANALYZE text of the similarity query for ``params``, in the current transaction
+    and its settings; the branch not taken reads "never executed"."""
+    from movierec import queries
+
+    statement = (
+        sql.SQL("explain (analyze, costs off, timing off, summary off) ")
+        + queries.get("similar", "similar_to_vector").sql
+    )
+    return "\n".join(row[0] for row in conn.execute(statement, params))
+
+
 def plan_node(
     conn: psycopg.Connection[Any], vector: Any, genre: str, settings: dict[str, str]
 ) -> str:
     """The scan the query ran: the HNSW index, or an exact GIN (or sequential) scan and sort."""
-    from movierec import queries
-
     with conn.transaction():
         set_local(conn, settings)
-        params = similarity_params(vector, [genre])
-        statement = (
-            sql.SQL("explain (analyze, costs off, timing off, summary off) ")
-            + queries.get("similar", "similar_to_vector").sql
-        )
-        plan = "\n".join(row[0] for row in conn.execute(statement, params))
+        plan = explain_similar(conn, similarity_params(vector, [genre]))
     if ran(plan, HNSW_SCAN):
         return "hnsw"
     if ran(plan, EXACT_SCAN):
