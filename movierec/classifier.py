@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import io
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 import torch
 from torch import nn
+
+from movierec.corpus import Corpus
 
 if TYPE_CHECKING:
     from movierec.spectrum import SpectrumModel
@@ -65,41 +68,70 @@ class TokenBag:
     @classmethod
     def fit(cls, documents: Sequence[Sequence[str]], min_count: int) -> TokenBag:
         """Vocabulary and idf from ``documents`` (tokens in fewer than ``min_count`` are dropped)."""
-        df: Counter[str] = Counter(t for doc in documents for t in set(doc))
-        tokens = sorted(t for t, n in df.items() if n >= min_count)
-        n = len(documents)
-        idf = np.array([np.log((1 + n) / (1 + df[t])) + 1.0 for t in tokens], dtype=np.float32)
+        corpus = Corpus.of(documents)
+        df = np.zeros(len(corpus.vocabulary), dtype=np.int64)
+        for _, ids, _ in _distinct_tokens(corpus, np.arange(len(corpus.vocabulary))):
+            df += np.bincount(ids, minlength=len(df))
+        kept = np.flatnonzero(df >= min_count)
+        order = sorted(kept.tolist(), key=lambda i: corpus.vocabulary[i])
+        tokens = [str(corpus.vocabulary[i]) for i in order]
+        n = len(corpus)
+        idf = (np.log((1 + n) / (1 + df[order].astype(np.float64))) + 1.0).astype(np.float32)
         return cls(tokens, idf)
 
     def transform(self, documents: Sequence[Sequence[str]]) -> SparseBag:
         """The (documents x tokens) matrix of TF-IDF weights."""
         from scipy import sparse
 
-        rows: list[int] = []
-        cols: list[int] = []
-        counts: list[int] = []
-        for r, doc in enumerate(documents):
-            counted = Counter(self.index[t] for t in doc if t in self.index)
-            rows.extend([r] * len(counted))
-            cols.extend(counted)
-            counts.extend(counted.values())
-        columns = np.array(cols, dtype=np.int64)
-        weights = (1.0 + np.log(np.array(counts, dtype=np.float64))) * self.idf[columns]
-        norms = np.sqrt(np.bincount(rows, weights=weights**2, minlength=len(documents)))
-        row_index = np.array(rows, dtype=np.int64)
+        corpus = Corpus.of(documents)
+        column = np.array([self.index.get(t, -1) for t in corpus.vocabulary], dtype=np.int64)
+        parts = list(_distinct_tokens(corpus, column))
+        rows = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, np.int64)
+        columns = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, np.int64)
+        counts = np.concatenate([p[2] for p in parts]) if parts else np.zeros(0, np.int64)
+        weights = (1.0 + np.log(counts.astype(np.float64))) * self.idf[columns]
+        norms = np.sqrt(np.bincount(rows, weights=weights**2, minlength=len(corpus)))
+        indptr = np.zeros(len(corpus) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(rows, minlength=len(corpus)), out=indptr[1:])
         matrix = sparse.csr_matrix(
-            ((weights / norms[row_index]).astype(np.float32), (row_index, columns)),
-            shape=(len(documents), len(self.tokens)),
+            ((weights / norms[rows]).astype(np.float32), columns, indptr),
+            shape=(len(corpus), len(self.tokens)),
         )
-        return SparseBag(matrix, matrix.T.tocsr())
+        return SparseBag(matrix)
 
 
-@dataclass(frozen=True)
+CHUNK_DOCUMENTS = 65536
+
+
+def _distinct_tokens(
+    corpus: Corpus, column: npt.NDArray[np.int64]
+) -> Iterator[tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]]:
+    """Per chunk of documents: (document, column, count) for each distinct known token in it,
+    sorted by document then column. ``column`` maps token ids to columns (-1: unknown)."""
+    width = int(column.max(initial=-1)) + 1 or 1
+    for start in range(0, len(corpus), CHUNK_DOCUMENTS):
+        stop = min(start + CHUNK_DOCUMENTS, len(corpus))
+        lo, hi = corpus.offsets[start], corpus.offsets[stop]
+        rows = np.repeat(
+            np.arange(start, stop, dtype=np.int64), np.diff(corpus.offsets[start : stop + 1])
+        )
+        cols = column[corpus.ids[lo:hi]]
+        known = cols >= 0
+        keys, counts = np.unique(rows[known] * width + cols[known], return_counts=True)
+        yield keys // width, keys % width, counts
+
+
 class SparseBag:
-    """A TF-IDF token matrix (scipy CSR) with its transpose, built once for every training step."""
+    """A TF-IDF token matrix (scipy CSR) and its transpose, built once for every training step
+    and only when a backward pass asks for it (prediction does not)."""
 
-    matrix: Any
-    transposed: Any
+    def __init__(self, matrix: Any) -> None:
+        self.matrix = matrix
+
+    @cached_property
+    def transposed(self) -> Any:
+        """The transposed matrix, in CSR form."""
+        return self.matrix.T.tocsr()
 
 
 class _BagProduct(torch.autograd.Function):
@@ -257,10 +289,11 @@ def train(
     """Fit on ``train_idx`` (full-batch Adam) with early stopping on ``val_idx``, then tune
     per-genre thresholds on ``val_idx``. The token bag is fitted on training movies only."""
     torch.manual_seed(params.seed)
-    bag = TokenBag.fit([documents[i] for i in train_idx], params.min_token_count)
+    corpus = Corpus.of(documents)
+    bag = TokenBag.fit(corpus.take(train_idx), params.min_token_count)
     model = GenreModel(len(bag.tokens), x.shape[1], y.shape[1], params.hidden, params.dropout)
-    bag_train = bag.transform([documents[i] for i in train_idx])
-    bag_val = bag.transform([documents[i] for i in val_idx])
+    bag_train = bag.transform(corpus.take(train_idx))
+    bag_val = bag.transform(corpus.take(val_idx))
     x_train = torch.from_numpy(np.ascontiguousarray(x[train_idx]))
     x_val = torch.from_numpy(np.ascontiguousarray(x[val_idx]))
     y_train = torch.from_numpy(y[train_idx])
@@ -294,8 +327,8 @@ def train(
     fitted = TrainedClassifier(
         model, bag, genres, np.full(len(genres), 0.5, np.float32), params, epoch
     )
-    val_docs = [documents[i] for i in val_idx]
-    fitted.thresholds = choose_thresholds(fitted.probabilities(val_docs, x[val_idx]), y[val_idx])
+    probabilities = fitted.probabilities(corpus.take(val_idx), x[val_idx])
+    fitted.thresholds = choose_thresholds(probabilities, y[val_idx])
     return fitted
 
 

@@ -8,7 +8,7 @@ recommendable and is compared on content alone. Without ratings the whole vector
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -129,6 +129,14 @@ def features_of(
     return content_features(text, profile, year_code(years, params.year_span), params)
 
 
+CHUNK_ROWS = 65536
+
+
+def _chunks(matrix: FloatArray) -> Iterator[FloatArray]:
+    for start in range(0, len(matrix), CHUNK_ROWS):
+        yield matrix[start : start + CHUNK_ROWS]
+
+
 @dataclass(frozen=True)
 class Projection:
     """A PCA fitted on the catalogue's content features, so new movies map the same way."""
@@ -140,16 +148,34 @@ class Projection:
     @classmethod
     def fit(cls, features: FloatArray, dims: int) -> Projection:
         """The top ``dims`` principal directions of ``features``."""
-        mean = features.mean(axis=0).astype(np.float32)
-        _, _, vt = np.linalg.svd(features - mean, full_matrices=False)
-        components = np.zeros((dims, features.shape[1]), dtype=np.float32)
-        rank = min(dims, vt.shape[0])
-        components[:rank] = vt[:rank]
-        return cls(mean, components)
+        # The eigenvectors of the covariance, summed over row chunks: an SVD of the centred
+        # matrix needs several copies of it, gigabytes at a million movies.
+        n, width = features.shape
+        total = np.zeros(width, dtype=np.float64)
+        for chunk in _chunks(features):
+            total += chunk.sum(axis=0, dtype=np.float64)
+        mean64 = total / max(n, 1)
+        scatter = np.zeros((width, width), dtype=np.float64)
+        for chunk in _chunks(features):
+            centred = chunk.astype(np.float64) - mean64
+            scatter += centred.T @ centred
+        eigenvalues, eigenvectors = np.linalg.eigh(scatter)
+        order = np.argsort(eigenvalues)[::-1]
+        # Directions with no variance (rank below width) are left as zero rows, as the SVD did.
+        rank = min(
+            dims, max(n - 1, 0), int((eigenvalues > eigenvalues.max(initial=0) * 1e-10).sum())
+        )
+        components = np.zeros((dims, width), dtype=np.float32)
+        components[:rank] = eigenvectors[:, order[:rank]].T
+        return cls(mean64.astype(np.float32), components)
 
     def apply(self, features: FloatArray) -> FloatArray:
         """Unit content vectors of ``features``."""
-        return unit_rows((features - self.mean) @ self.components.T)
+        out = np.empty((len(features), len(self.components)), dtype=np.float32)
+        for start in range(0, len(features), CHUNK_ROWS):
+            chunk = features[start : start + CHUNK_ROWS]
+            out[start : start + CHUNK_ROWS] = unit_rows((chunk - self.mean) @ self.components.T)
+        return out
 
     def as_json(self) -> dict[str, Any]:
         """Plain-JSON form for the models table."""

@@ -4,23 +4,24 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 
 from movierec import migrate
 from movierec.collaborative import CollaborativeParams
+from movierec.corpus import CorpusBuilder
 from movierec.database import connect, database_url
 from movierec.embeddings import Doc2VecParams
 from movierec.errors import MovierecError
 from movierec.hybrid import HybridParams
 from movierec.progress import Stages
-from movierec.records import MovieRecord, Rating, Reject
+from movierec.records import MovieRecord, Rating, Reject, pack, unpack
 from movierec.rejects import RejectLog
-from movierec.sources import Source, open_source
+from movierec.sources import open_source
 
 logger = logging.getLogger(__name__)
 
@@ -29,13 +30,49 @@ ENCODERS = ("doc2vec", "minilm")
 DEFAULT_COLLABORATIVE = CollaborativeParams()
 
 
+class PackedRecords(Sequence[MovieRecord]):
+    """Movie records kept packed (:func:`records.pack`), unpacked on each access."""
+
+    def __init__(self) -> None:
+        self.packed: list[bytes] = []
+
+    def append(self, record: MovieRecord) -> None:
+        """Pack and keep one record."""
+        self.packed.append(pack(record))
+
+    def __len__(self) -> int:
+        return len(self.packed)
+
+    @overload
+    def __getitem__(self, i: int) -> MovieRecord: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[MovieRecord]: ...
+
+    def __getitem__(self, i: int | slice) -> MovieRecord | list[MovieRecord]:
+        if isinstance(i, slice):
+            return [unpack(data) for data in self.packed[i]]
+        return unpack(self.packed[i])
+
+    def __iter__(self) -> Iterator[MovieRecord]:
+        return map(unpack, self.packed)
+
+
 @dataclass
 class Catalogue:
-    """The movies a load writes: database id, source name and record, in id order."""
+    """The movies a load writes, in id order: database id, source name and record.
+
+    Records are kept packed, about their size in the source, so that a million-movie load
+    holds them in hundreds of MB rather than GBs; the labels and years that training reads
+    several times are kept unpacked beside them.
+    """
 
     ids: list[int] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
-    records: list[MovieRecord] = field(default_factory=list)
+    records: PackedRecords = field(default_factory=PackedRecords)
+    genres: list[list[str]] = field(default_factory=list)
+    """Each movie's labelled genres."""
+    years: list[int | None] = field(default_factory=list)
     merged: int = 0
     """Movies of the new source that were already loaded (``--append``)."""
     by_source_id: dict[str, int] = field(default_factory=dict)
@@ -46,6 +83,8 @@ class Catalogue:
         self.ids.append(movie_id)
         self.sources.append(source)
         self.records.append(record)
+        self.genres.append(record.genres)
+        self.years.append(record.year)
 
     def __len__(self) -> int:
         return len(self.records)
@@ -121,9 +160,12 @@ def _record_of_row(row: dict[str, Any]) -> MovieRecord:
 
 
 def build_catalogue(
-    source: Source, new: list[MovieRecord], existing: list[dict[str, Any]] | None
+    source: str, new: Iterable[MovieRecord], existing: Iterable[dict[str, Any]] | None
 ) -> Catalogue:
-    """Number the movies: existing ones keep their ids, new ones follow (``--append``)."""
+    """Number the movies: existing ones keep their ids, new ones follow (``--append``).
+
+    ``new`` is consumed as it is read, so a source's records are never all held unpacked.
+    """
     catalogue = Catalogue()
     known: dict[tuple[str, ...], int] = {}
     for row in existing or []:
@@ -140,7 +182,7 @@ def build_catalogue(
             catalogue.by_source_id[record.source_id] = known[key]
             continue
         catalogue.by_source_id[record.source_id] = next_id
-        catalogue.add(next_id, source.name, record)
+        catalogue.add(next_id, source, record)
         next_id += 1
     return catalogue
 
@@ -148,13 +190,20 @@ def build_catalogue(
 def _movie_rows(
     catalogue: Catalogue,
     vectors: np.ndarray[Any, Any],
-    predicted: list[list[str]],
-    scores: list[dict[str, float]],
+    genres: list[str],
+    probabilities: np.ndarray[Any, Any],
+    chosen: np.ndarray[Any, Any],
 ) -> Iterator[tuple[Any, ...]]:
+    # Predicted genres and scores are made row by row: as Python lists and dicts they would
+    # take about 1.5 KB per movie, which a million-movie load cannot afford all at once.
+    names = np.asarray(genres, dtype=object)
     for i, r in enumerate(catalogue.records):
+        scores = dict(
+            zip(genres, np.round(probabilities[i].astype(np.float64), 4).tolist(), strict=True)
+        )
         yield (
             catalogue.ids[i], catalogue.sources[i], r.source_id, r.imdb_id, r.title, r.year,
-            r.genres, predicted[i], scores[i], vectors[i], r.director, r.writer, r.cast,
+            r.genres, names[chosen[i]].tolist(), scores, vectors[i], r.director, r.writer, r.cast,
             r.runtime_minutes, r.language, r.country, r.content_rating, r.rating, r.votes,
             r.released, r.overview, r.tagline, r.keywords,
         )  # fmt: skip
@@ -227,17 +276,22 @@ def load(
         store.load_lock(conn),
     ):
         with stages.stage("read") as advance:
-            new: list[MovieRecord] = []
-            for item in source.movies():
-                if isinstance(item, Reject):
-                    rejects.add(item)
-                else:
-                    new.append(item)
-                    advance(1)
             existing = store.existing_movies(conn) if append else None
+            read = 0
+
+            def movies() -> Iterator[MovieRecord]:
+                nonlocal read
+                for item in source.movies():
+                    if isinstance(item, Reject):
+                        rejects.add(item)
+                    else:
+                        read += 1
+                        advance(1)
+                        yield item
+
+            catalogue = build_catalogue(source.name, movies(), existing)
             conn.rollback()
-            catalogue = build_catalogue(source, new, existing)
-        if not new:
+        if not read:
             raise MovierecError(
                 f"{source.label}: no movies to load ({rejects.summary()})"
                 + (f"; first: {rejects.examples[0]}" if rejects.examples else "")
@@ -253,10 +307,12 @@ def load(
                 hybrid_params, text_weight=hybrid.auto_text_weight(records)
             )
         with stages.stage("tokenize", total=len(records)) as advance:
-            documents = []
+            builder = CorpusBuilder()
             for record in records:
-                documents.append(document(record))
+                builder.append(document(record))
                 advance(1)
+            documents = builder.build()
+            del builder
 
         if encoder == "minilm":
             from movierec import minilm
@@ -272,9 +328,9 @@ def load(
                     embeddings.document_vectors(d2v, len(records))
                 )
 
-        labelled = [i for i, r in enumerate(records) if r.genres]
+        labelled = [i for i, g in enumerate(catalogue.genres) if g]
         min_count = effective_min_genre_count(clf_params.min_genre_count, len(labelled))
-        genres = classifier.genre_vocabulary([records[i].genres for i in labelled], min_count)
+        genres = classifier.genre_vocabulary([catalogue.genres[i] for i in labelled], min_count)
         if not genres or len(labelled) < MIN_MOVIES:
             raise MovierecError(
                 f"{source.label}: {len(labelled)} movies have genres and no genre is labelled on "
@@ -282,14 +338,14 @@ def load(
             )
         with stages.stage("classifier", total=clf_params.max_epochs) as advance:
             x = text_vectors[labelled]
-            y = classifier.multi_hot([records[i].genres for i in labelled], genres)
+            y = classifier.multi_hot([catalogue.genres[i] for i in labelled], genres)
             train_idx, val_idx, test_idx = classifier.split_indices(
                 len(labelled),
                 clf_params.validation_fraction,
                 clf_params.test_fraction,
                 clf_params.seed,
             )
-            docs = [documents[i] for i in labelled]
+            docs = documents.take(labelled)
             fitted = classifier.train(
                 docs,
                 x,
@@ -301,7 +357,7 @@ def load(
                 on_epoch=lambda e, loss: advance(1),
             )
             test_pred = classifier.apply_thresholds(
-                fitted.probabilities([docs[i] for i in test_idx], x[test_idx]), fitted.thresholds
+                fitted.probabilities(docs.take(test_idx), x[test_idx]), fitted.thresholds
             )
             metrics = classifier.f1_scores(y[test_idx], test_pred, genres)
             metrics.update(
@@ -312,11 +368,7 @@ def load(
             )
             probabilities = fitted.probabilities(documents, text_vectors)
             chosen = classifier.apply_thresholds(probabilities, fitted.thresholds)
-            predicted = [[genres[j] for j in np.flatnonzero(row)] for row in chosen]
-            scores = [
-                {g: round(float(p), 4) for g, p in zip(genres, row, strict=True)}
-                for row in probabilities
-            ]
+            del docs, x
 
         spectrum_params = None
         if hybrid_params.genre_spectrum:
@@ -324,7 +376,7 @@ def load(
 
             spectrum_params = spectrum.SpectrumParams()
             with stages.stage("spectrum", total=spectrum_params.epochs) as advance:
-                profile = hybrid.genre_profile([r.genres for r in records], probabilities, genres)
+                profile = hybrid.genre_profile(catalogue.genres, probabilities, genres)
                 spectrum_inputs = spectrum.inputs(profile, text_vectors)
                 fitted.spectrum = spectrum.train(
                     spectrum_inputs[labelled], y, spectrum_params, on_epoch=lambda: advance(1)
@@ -364,8 +416,8 @@ def load(
             )
             features = hybrid.features_of(
                 text_vectors,
-                [r.genres for r in records],
-                [r.year for r in records],
+                catalogue.genres,
+                catalogue.years,
                 probabilities,
                 genres,
                 hybrid_params,
@@ -406,7 +458,8 @@ def load(
 
         with stages.stage("copy", total=len(records)) as advance:
             store.create_staging(conn, store.MOVIES)
-            store.copy_rows(conn, _movie_rows(catalogue, vectors, predicted, scores), advance)
+            rows = _movie_rows(catalogue, vectors, genres, probabilities, chosen)
+            store.copy_rows(conn, rows, advance)
         with stages.stage("index", total=len(movie_indexes) + len(rating_indexes)) as advance:
             store.build_indexes(conn, movie_indexes, advance, store.MOVIES)
             store.build_indexes(conn, rating_indexes, advance, store.RATINGS)

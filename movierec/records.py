@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+import operator
+import pickle
+from dataclasses import dataclass, field, fields
 
 
-@dataclass
+@dataclass(slots=True)
 class MovieRecord:
     """One movie as read from a source, before any model has seen it."""
 
@@ -57,3 +59,18 @@ class Reject:
 
     def __str__(self) -> str:
         return f"{self.where}: {self.reason}: {self.detail}"
+
+
+_VALUES = operator.attrgetter(*(f.name for f in fields(MovieRecord)))
+
+
+def pack(record: MovieRecord) -> bytes:
+    """A record as compact bytes: about its size in the source file, where the objects take
+    five to seven times that. A load holds every movie until its COPY."""
+    return pickle.dumps(_VALUES(record), pickle.HIGHEST_PROTOCOL)
+
+
+def unpack(data: bytes) -> MovieRecord:
+    """The record :func:`pack` was given."""
+    # Only bytes pack() made in this process are unpickled here.
+    return MovieRecord(*pickle.loads(data))

@@ -314,9 +314,13 @@ def copy_live_ratings(conn: psycopg.Connection[Any]) -> int:
     return conn.execute(queries.get("store", "copy_live_ratings").sql).rowcount
 
 
-def existing_movies(conn: psycopg.Connection[Any]) -> list[dict[str, Any]]:
-    """Every loaded movie's stored fields (``--append`` retrains on them), in id order."""
+def existing_movies(conn: psycopg.Connection[Any]) -> Iterator[dict[str, Any]]:
+    """Every loaded movie's stored fields (``--append`` retrains on them), in id order.
+
+    Rows stream from a server-side cursor, so a large catalogue is never all in memory."""
     from psycopg.rows import dict_row
 
-    with conn.cursor(row_factory=dict_row) as cur:
-        return cur.execute(queries.get("store", "existing_movies").sql).fetchall()
+    with conn.cursor(name="existing_movies", row_factory=dict_row) as cur:
+        cur.itersize = 2000
+        cur.execute(queries.get("store", "existing_movies").sql)
+        yield from cur

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from movierec import classifier as clf
+from movierec.corpus import Corpus
 
 RNG_SEED = 42
 
@@ -107,3 +108,32 @@ def test_classifier_round_trips_through_bytes() -> None:
     )
     assert np.allclose(restored.probabilities(docs, x), fitted.probabilities(docs, x))
     assert restored.predict(docs, x) == fitted.predict(docs, x)
+
+
+def test_token_bag_of_a_corpus_matches_the_bag_of_lists(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Chunks of 3 documents make the vectorized counting cross chunk boundaries.
+    monkeypatch.setattr(clf, "CHUNK_DOCUMENTS", 3)
+    rng = np.random.default_rng(RNG_SEED)
+    words = [f"w{i}" for i in range(12)]
+    docs = [[str(w) for w in rng.choice(words, size=rng.integers(0, 9))] for _ in range(20)]
+    bag = clf.TokenBag.fit(docs, min_count=2)
+    from collections import Counter
+
+    df = Counter(t for d in docs for t in set(d))
+    assert bag.tokens == sorted(t for t, n in df.items() if n >= 2)
+    matrix = bag.transform(Corpus.of(docs)).matrix.toarray()
+    for row, doc in zip(matrix, docs, strict=True):
+        tf = Counter(t for t in doc if t in bag.index)
+        expected = np.zeros(len(bag.tokens))
+        for t, n in tf.items():
+            expected[bag.index[t]] = (1 + np.log(n)) * (np.log(21 / (1 + df[t])) + 1)
+        if tf:
+            expected /= np.linalg.norm(expected)
+        assert np.allclose(row, expected, atol=1e-6)
+
+
+def test_token_bag_of_a_short_document_uses_the_bag_columns() -> None:
+    # The document's own vocabulary is smaller than the bag's: columns come from the bag.
+    bag = clf.TokenBag.fit([["a", "b", "z"], ["a", "c", "z"]], min_count=1)
+    row = bag.transform([["z", "unknown"]]).matrix.toarray()[0]
+    assert row.tolist() == [0.0, 0.0, 0.0, 1.0]

@@ -62,3 +62,17 @@ def test_text_counts_only_when_most_movies_are_described() -> None:
     assert hybrid.auto_text_weight(described + titled[:2]) == hybrid.TEXT_WEIGHT
     assert hybrid.auto_text_weight(described + titled) == 0.0
     assert hybrid.auto_text_weight([]) == 0.0
+
+
+def test_projection_keeps_the_cosines_of_the_principal_subspace(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Fitted from a covariance summed over row chunks; it must span the SVD's top directions.
+    monkeypatch.setattr(hybrid, "CHUNK_ROWS", 7)
+    rng = np.random.default_rng(3)
+    features = (rng.normal(size=(60, 12)) * np.linspace(3, 0.1, 12)).astype(np.float32)
+    projected = hybrid.Projection.fit(features, 5).apply(features)
+    centred = features - features.mean(axis=0)
+    _, _, vt = np.linalg.svd(centred, full_matrices=False)
+    expected = hybrid.unit_rows(centred @ vt[:5].T)
+    assert np.allclose(projected @ projected.T, expected @ expected.T, atol=1e-4)
