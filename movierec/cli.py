@@ -618,6 +618,13 @@ def bench(
             "stores) or 'isotropic' (harder than any real catalogue: an index stress test)."
         ),
     ] = "movierec",
+    load_sizes: Annotated[
+        str,
+        typer.Option(
+            help="Also time `movierec load` (seconds and peak memory per stage) on JSONL files "
+            "of these sizes, made from the sample's films: e.g. 17k,1M (1M takes about 25 min)."
+        ),
+    ] = "",
 ) -> None:
     """Measure ingest, index builds and the similarity query on synthetic catalogues.
 
@@ -633,12 +640,13 @@ def bench(
         typer.echo(message, err=True)
 
     report = run(
-        parse_sizes(sizes),
+        parse_sizes(sizes) if sizes.strip() else [],
         queries=queries,
         lancedb=lancedb,
         seed=seed,
         with_startup=startup,
         vectors=vectors,
+        load_sizes=parse_sizes(load_sizes, "--load-sizes") if load_sizes.strip() else None,
         say=say,
     )
     if json_path:
@@ -694,6 +702,16 @@ def _print_bench(report: dict[str, Any]) -> None:
         typer.echo(
             f"\nstart-up (median of {start['runs']}): --help {start['help_seconds']} s; "
             + (f"similar {similar_s} s" if similar_s is not None else "similar: nothing loaded")
+        )
+    for load in report.get("loads", []):
+        stages = ", ".join(f"{k} {v:.1f}" for k, v in load["seconds"].items() if v >= 0.05)
+        typer.echo(
+            f"\nmovierec load of {load['movies']:,} movies ({load['file_mb']} MB JSONL): "
+            f"{load['wall_seconds']} s wall, peak RSS {load['peak_rss_mb']:,.0f} MB "
+            f"({load['peak_rss_per_file_byte']}x the file), micro-F1 {load['micro_f1']}\n"
+            f"  seconds: {stages}\n"
+            "  peak RSS by stage (MB): "
+            + ", ".join(f"{k} {v:,.0f}" for k, v in load["peak_rss_by_stage_mb"].items())
         )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -63,3 +65,23 @@ def test_synthetic_shapes_match_what_the_docs_say() -> None:
     assert 2.0 < contrast < 2.35 and 40 < effective_dims < 52
     hard_contrast, hard_dims = _spread(isotropic)
     assert hard_contrast < 1.7 and hard_dims > 80
+
+
+def test_load_catalogue_repeats_the_sample_with_numbered_titles(tmp_path: Path) -> None:
+    from movierec.bench.loading import write_catalogue
+    from movierec.records import MovieRecord
+    from movierec.sources import open_source
+
+    films = [r for r in open_source(None).movies() if isinstance(r, MovieRecord)]
+    path = tmp_path / "movies.jsonl"
+    size = write_catalogue(path, len(films) + 2)
+    assert size == path.stat().st_size
+    read = [r for r in open_source(str(path)).movies() if isinstance(r, MovieRecord)]
+    assert len(read) == len(films) + 2
+    assert read[0].title == f"{films[0].title} #0"
+    assert read[-1].title == f"{films[1].title} #1"
+    assert (read[-1].genres, read[-1].cast, read[-1].year) == (
+        films[1].genres,
+        films[1].cast,
+        films[1].year,
+    )

@@ -27,8 +27,8 @@ K = 10
 BENCH_DATABASE = "movierec_bench"
 
 
-def parse_sizes(text: str) -> list[int]:
-    """'17k,100k,1M' → [17000, 100000, 1000000]."""
+def parse_sizes(text: str, option: str = "--sizes") -> list[int]:
+    """'17k,100k,1M' → [17000, 100000, 1000000]; errors name ``option``."""
     sizes = []
     for part in text.split(","):
         part = part.strip().lower()
@@ -37,9 +37,9 @@ def parse_sizes(text: str) -> list[int]:
         try:
             value = int(float(number) * scale)
         except ValueError:
-            raise MovierecError(f"--sizes: {part!r} is not a size like 17k, 100k or 1M") from None
+            raise MovierecError(f"{option}: {part!r} is not a size like 17k, 100k or 1M") from None
         if value < 100:
-            raise MovierecError(f"--sizes: {part!r} is too small; use 100 movies or more")
+            raise MovierecError(f"{option}: {part!r} is too small; use 100 movies or more")
         sizes.append(value)
     return sizes
 
@@ -254,9 +254,10 @@ def run(
     seed: int = 42,
     with_startup: bool = True,
     vectors: str = "movierec",
+    load_sizes: list[int] | None = None,
     say: Callable[[str], None] = lambda _: None,
 ) -> dict[str, Any]:
-    """The whole bench: per size, then start-up."""
+    """The whole bench: per size, then start-up, then ``movierec load`` at ``load_sizes``."""
     from movierec.database import database_url
 
     if vectors not in synthetic.SHAPES:
@@ -288,6 +289,10 @@ def run(
     if with_startup:
         say("start-up: --help and similar, 10 runs each")
         report["startup"] = startup()
+    if load_sizes:
+        from movierec.bench.loading import bench_load
+
+        report["loads"] = [bench_load(url, n, say) for n in load_sizes]
     return report
 
 

@@ -59,3 +59,26 @@ def test_bench_cli_writes_json(loaded_url: str, tmp_path: Path) -> None:
     assert (
         data["sizes"][0]["movies"] == 1_000 and "lancedb" not in data["sizes"][0]["filters"]["1%"]
     )
+
+
+def test_bench_load_times_movierec_load(loaded_url: str, tmp_path: Path) -> None:
+    out = tmp_path / "bench.json"
+    done = subprocess.run(
+        [sys.executable, "-m", "movierec", "bench", "--sizes", "", "--load-sizes", "300",
+         "--no-lancedb", "--no-startup", "--json", str(out)],
+        capture_output=True, text=True, env={**__import__("os").environ, "MOVIEREC_DATABASE_URL": loaded_url},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "movierec load of 300 movies" in done.stdout
+    data = json.loads(out.read_text())
+    assert data["sizes"] == []
+    (load,) = data["loads"]
+    assert load["movies"] == 300 and load["file_mb"] > 0
+    assert {"read", "tokenize", "doc2vec", "classifier", "embed", "copy"} <= set(load["seconds"])
+    assert load["peak_rss_mb"] == max(load["peak_rss_by_stage_mb"].values()) > 50
+    assert 0 <= load["micro_f1"] <= 1
+    with psycopg.connect(loaded_url) as conn:
+        gone = conn.execute(
+            "select count(*) from pg_database where datname = 'movierec_bench_load'"
+        ).fetchone()
+    assert gone == (0,)
