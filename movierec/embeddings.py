@@ -125,6 +125,14 @@ def document_vectors(model: Any, count: int) -> npt.NDArray[np.float32]:
     return np.array(model.dv.vectors[:count], dtype=np.float32)
 
 
+def release_document_vectors(model: Any) -> None:
+    """Drop the model's trained document vectors once they are copied out: inference does not
+    use them, and they are 400 MB at a million movies."""
+    from gensim.models import KeyedVectors
+
+    model.dv = KeyedVectors(vector_size=model.dv.vector_size)
+
+
 def infer(model: Any, tokens: list[str], seed: int = 42) -> npt.NDArray[np.float32]:
     """An embedding for text the model was not trained on (reproducible for a seed)."""
     model.random.seed(seed)
@@ -139,10 +147,8 @@ def to_bytes(model: Any) -> bytes:
     """
     import copy
 
-    from gensim.models import KeyedVectors
-
     stored = copy.copy(model)
-    stored.dv = KeyedVectors(vector_size=model.dv.vector_size)
+    release_document_vectors(stored)
     # gensim pickles its models; its load() wants a file name, so pickle directly.
     return pickle.dumps(stored, protocol=pickle.HIGHEST_PROTOCOL)
 
@@ -165,11 +171,19 @@ def center(
     return normalize(vectors, mean), mean
 
 
+CHUNK_ROWS = 65536
+
+
 def normalize(
     vectors: npt.NDArray[np.float32], mean: npt.NDArray[np.float32]
 ) -> npt.NDArray[np.float32]:
-    """Centre by a stored mean and scale rows to unit length (zero rows stay zero)."""
-    centred = vectors - mean
-    norms = np.linalg.norm(centred, axis=-1, keepdims=True)
-    unit: npt.NDArray[np.float32] = (centred / np.maximum(norms, 1e-12)).astype(np.float32)
+    """Centre by a stored mean and scale rows to unit length (zero rows stay zero).
+
+    Works through the rows in chunks: at a million movies a whole-matrix expression would hold
+    three 400 MB temporaries at once."""
+    unit = np.empty(vectors.shape, dtype=np.float32)
+    for start in range(0, len(vectors), CHUNK_ROWS):
+        centred = vectors[start : start + CHUNK_ROWS] - mean
+        norms = np.linalg.norm(centred, axis=-1, keepdims=True)
+        unit[start : start + CHUNK_ROWS] = centred / np.maximum(norms, 1e-12)
     return unit

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Iterable, Iterator, Sequence
+import sys
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, overload
+from typing import Any
 
 import numpy as np
 
@@ -19,7 +20,7 @@ from movierec.embeddings import Doc2VecParams
 from movierec.errors import MovierecError
 from movierec.hybrid import HybridParams
 from movierec.progress import Stages
-from movierec.records import MovieRecord, Rating, Reject, pack, unpack
+from movierec.records import MovieRecord, PackedRecords, Rating, Reject
 from movierec.rejects import RejectLog
 from movierec.sources import open_source
 
@@ -28,34 +29,6 @@ logger = logging.getLogger(__name__)
 MIN_MOVIES = 10
 ENCODERS = ("doc2vec", "minilm")
 DEFAULT_COLLABORATIVE = CollaborativeParams()
-
-
-class PackedRecords(Sequence[MovieRecord]):
-    """Movie records kept packed (:func:`records.pack`), unpacked on each access."""
-
-    def __init__(self) -> None:
-        self.packed: list[bytes] = []
-
-    def append(self, record: MovieRecord) -> None:
-        """Pack and keep one record."""
-        self.packed.append(pack(record))
-
-    def __len__(self) -> int:
-        return len(self.packed)
-
-    @overload
-    def __getitem__(self, i: int) -> MovieRecord: ...
-
-    @overload
-    def __getitem__(self, i: slice) -> list[MovieRecord]: ...
-
-    def __getitem__(self, i: int | slice) -> MovieRecord | list[MovieRecord]:
-        if isinstance(i, slice):
-            return [unpack(data) for data in self.packed[i]]
-        return unpack(self.packed[i])
-
-    def __iter__(self) -> Iterator[MovieRecord]:
-        return map(unpack, self.packed)
 
 
 @dataclass
@@ -83,7 +56,8 @@ class Catalogue:
         self.ids.append(movie_id)
         self.sources.append(source)
         self.records.append(record)
-        self.genres.append(record.genres)
+        # One string object per genre name, not one per movie and genre.
+        self.genres.append([sys.intern(g) for g in record.genres])
         self.years.append(record.year)
 
     def __len__(self) -> int:
@@ -324,9 +298,10 @@ def load(
         else:
             with stages.stage("doc2vec", total=doc2vec.epochs) as advance:
                 d2v = embeddings.train(documents, doc2vec, on_epoch=lambda: advance(1))
-                text_vectors, mean = embeddings.center(
-                    embeddings.document_vectors(d2v, len(records))
-                )
+                raw = embeddings.document_vectors(d2v, len(records))
+                embeddings.release_document_vectors(d2v)
+                text_vectors, mean = embeddings.center(raw)
+                del raw
 
         labelled = [i for i, g in enumerate(catalogue.genres) if g]
         min_count = effective_min_genre_count(clf_params.min_genre_count, len(labelled))

@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import operator
 import pickle
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, fields
+from typing import overload
 
 
 @dataclass(slots=True)
@@ -74,3 +76,31 @@ def unpack(data: bytes) -> MovieRecord:
     """The record :func:`pack` was given."""
     # Only bytes pack() made in this process are unpickled here.
     return MovieRecord(*pickle.loads(data))
+
+
+class PackedRecords(Sequence[MovieRecord]):
+    """Movie records kept packed (:func:`pack`), unpacked on each access."""
+
+    def __init__(self) -> None:
+        self.packed: list[bytes] = []
+
+    def append(self, record: MovieRecord) -> None:
+        """Pack and keep one record."""
+        self.packed.append(pack(record))
+
+    def __len__(self) -> int:
+        return len(self.packed)
+
+    @overload
+    def __getitem__(self, i: int) -> MovieRecord: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[MovieRecord]: ...
+
+    def __getitem__(self, i: int | slice) -> MovieRecord | list[MovieRecord]:
+        if isinstance(i, slice):
+            return [unpack(data) for data in self.packed[i]]
+        return unpack(self.packed[i])
+
+    def __iter__(self) -> Iterator[MovieRecord]:
+        return map(unpack, self.packed)

@@ -137,3 +137,20 @@ def test_token_bag_of_a_short_document_uses_the_bag_columns() -> None:
     bag = clf.TokenBag.fit([["a", "b", "z"], ["a", "c", "z"]], min_count=1)
     row = bag.transform([["z", "unknown"]]).matrix.toarray()[0]
     assert row.tolist() == [0.0, 0.0, 0.0, 1.0]
+
+
+def test_probabilities_in_chunks_match_one_batch(monkeypatch: pytest.MonkeyPatch) -> None:
+    docs, x, y = _synthetic(40)
+    fitted = clf.train(
+        docs,
+        x,
+        y,
+        np.arange(30),
+        np.arange(30, 40),
+        ["A", "B", "C"],
+        clf.ClassifierParams(max_epochs=5),
+    )
+    whole = fitted.probabilities(docs, x)
+    monkeypatch.setattr(clf, "CHUNK_DOCUMENTS", 7)
+    assert np.allclose(fitted.probabilities(docs, x), whole, atol=1e-6)
+    assert fitted.probabilities([], x[:0]).shape == (0, 3)
