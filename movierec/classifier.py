@@ -70,7 +70,7 @@ class TokenBag:
         """Vocabulary and idf from ``documents`` (tokens in fewer than ``min_count`` are dropped)."""
         corpus = Corpus.of(documents)
         df = np.zeros(len(corpus.vocabulary), dtype=np.int64)
-        for _, ids, _ in _distinct_tokens(corpus, np.arange(len(corpus.vocabulary))):
+        for _, _, ids, _ in _distinct_tokens(corpus, np.arange(len(corpus.vocabulary))):
             df += np.bincount(ids, minlength=len(df))
         kept = np.flatnonzero(df >= min_count)
         order = sorted(kept.tolist(), key=lambda i: corpus.vocabulary[i])
@@ -85,21 +85,27 @@ class TokenBag:
 
         corpus = Corpus.of(documents)
         column = np.array([self.index.get(t, -1) for t in corpus.vocabulary], dtype=np.int64)
-        parts = list(_distinct_tokens(corpus, column))
-        rows = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, np.int64)
-        columns = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, np.int64)
-        counts = np.concatenate([p[2] for p in parts]) if parts else np.zeros(0, np.int64)
-        weights = (1.0 + np.log(counts.astype(np.float64))) * self.idf[columns]
-        norms = np.sqrt(np.bincount(rows, weights=weights**2, minlength=len(corpus)))
-        indptr = np.zeros(len(corpus) + 1, dtype=np.int64)
-        np.cumsum(np.bincount(rows, minlength=len(corpus)), out=indptr[1:])
-        # 32-bit indices while they fit (scipy's own choice): a third less memory per entry.
-        index_type = np.int32 if len(columns) < 2**31 else np.int64
+        data: list[FloatArray] = []
+        indices: list[npt.NDArray[np.int32]] = []
+        per_row: list[npt.NDArray[np.int64]] = []
+        # Chunk by chunk, keeping only the float32 weights and int32 columns: the int64 work
+        # arrays of a whole million-movie corpus would take GBs.
+        for size, rows, cols, counts in _distinct_tokens(corpus, column):
+            weights = (1.0 + np.log(counts.astype(np.float64))) * self.idf[cols]
+            norms = np.sqrt(np.bincount(rows, weights=weights**2, minlength=size))
+            data.append((weights / norms[rows]).astype(np.float32))
+            indices.append(cols.astype(np.int32))
+            per_row.append(np.bincount(rows, minlength=size))
+        nnz = sum(len(d) for d in data)
+        index_type = np.int32 if nnz < 2**31 else np.int64
+        indptr = np.zeros(len(corpus) + 1, dtype=index_type)
+        if per_row:
+            np.cumsum(np.concatenate(per_row), out=indptr[1:])
         matrix = sparse.csr_matrix(
             (
-                (weights / norms[rows]).astype(np.float32),
-                columns.astype(index_type),
-                indptr.astype(index_type),
+                np.concatenate(data) if data else np.zeros(0, np.float32),
+                np.concatenate(indices) if indices else np.zeros(0, np.int32),
+                indptr,
             ),
             shape=(len(corpus), len(self.tokens)),
         )
@@ -111,20 +117,21 @@ CHUNK_DOCUMENTS = 65536
 
 def _distinct_tokens(
     corpus: Corpus, column: npt.NDArray[np.int64]
-) -> Iterator[tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]]:
-    """Per chunk of documents: (document, column, count) for each distinct known token in it,
-    sorted by document then column. ``column`` maps token ids to columns (-1: unknown)."""
+) -> Iterator[tuple[int, npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]]:
+    """Per chunk of documents: its size, then (row within the chunk, column, count) for each
+    distinct known token of each document, sorted by row then column. ``column`` maps token ids
+    to columns (-1: unknown)."""
     width = int(column.max(initial=-1)) + 1 or 1
     for start in range(0, len(corpus), CHUNK_DOCUMENTS):
         stop = min(start + CHUNK_DOCUMENTS, len(corpus))
         lo, hi = corpus.offsets[start], corpus.offsets[stop]
         rows = np.repeat(
-            np.arange(start, stop, dtype=np.int64), np.diff(corpus.offsets[start : stop + 1])
+            np.arange(stop - start, dtype=np.int64), np.diff(corpus.offsets[start : stop + 1])
         )
         cols = column[corpus.ids[lo:hi]]
         known = cols >= 0
         keys, counts = np.unique(rows[known] * width + cols[known], return_counts=True)
-        yield keys // width, keys % width, counts
+        yield stop - start, keys // width, keys % width, counts
 
 
 class SparseBag:
