@@ -4,6 +4,7 @@ exact plans agree with NumPy, and the scratch database is dropped afterwards."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -46,13 +47,18 @@ def test_tiny_bench_reports_every_figure(loaded_url: str, monkeypatch: pytest.Mo
     assert gone == (0,)
 
 
+def _bench_cli(url: str, out: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`movierec bench ARGS --no-lancedb --no-startup --json OUT` on the database at ``url``."""
+    return subprocess.run(
+        [sys.executable, "-m", "movierec", "bench", *args, "--no-lancedb", "--no-startup",
+         "--json", str(out)],
+        capture_output=True, text=True, env={**os.environ, "MOVIEREC_DATABASE_URL": url},
+    )  # fmt: skip
+
+
 def test_bench_cli_writes_json(loaded_url: str, tmp_path: Path) -> None:
     out = tmp_path / "bench.json"
-    done = subprocess.run(
-        [sys.executable, "-m", "movierec", "bench", "--sizes", "1k", "--queries", "10",
-         "--no-lancedb", "--no-startup", "--json", str(out)],
-        capture_output=True, text=True, env={**__import__("os").environ, "MOVIEREC_DATABASE_URL": loaded_url},
-    )  # fmt: skip
+    done = _bench_cli(loaded_url, out, "--sizes", "1k", "--queries", "10")
     assert done.returncode == 0, done.stderr
     assert "1,000 movies" in done.stdout and "ef_search sweep" in done.stdout
     data = json.loads(out.read_text())
@@ -63,11 +69,7 @@ def test_bench_cli_writes_json(loaded_url: str, tmp_path: Path) -> None:
 
 def test_bench_load_times_movierec_load(loaded_url: str, tmp_path: Path) -> None:
     out = tmp_path / "bench.json"
-    done = subprocess.run(
-        [sys.executable, "-m", "movierec", "bench", "--sizes", "", "--load-sizes", "300",
-         "--no-lancedb", "--no-startup", "--json", str(out)],
-        capture_output=True, text=True, env={**__import__("os").environ, "MOVIEREC_DATABASE_URL": loaded_url},
-    )  # fmt: skip
+    done = _bench_cli(loaded_url, out, "--sizes", "", "--load-sizes", "300")
     assert done.returncode == 0, done.stderr
     assert "movierec load of 300 movies" in done.stdout
     data = json.loads(out.read_text())
