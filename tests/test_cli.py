@@ -84,3 +84,10 @@ def test_load_help_gives_the_trained_default_epochs() -> None:
 
     result = runner.invoke(app, ["load", "--help"], env={"COLUMNS": "200"})
     assert f"Doc2Vec training epochs (default {Doc2VecParams().epochs})." in result.output
+
+
+@pytest.mark.parametrize(("command", "extra"), [("load", "minilm"), ("bench", "bench")])
+def test_help_names_the_install_extra(command: str, extra: str) -> None:
+    # Rich markup would swallow an unescaped "[bench]" and leave "pip install -e '.'".
+    result = runner.invoke(app, [command, "--help"], env={"COLUMNS": "200"})
+    assert f"pip install -e '.[{extra}]'" in result.output
