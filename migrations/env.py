@@ -1,14 +1,10 @@
-"""Alembic environment: the URL comes from movierec's settings, or a connection handed in."""
+"""Alembic environment: a connection handed in by movierec, or the URL from its settings."""
 
 from __future__ import annotations
 
 from logging.config import fileConfig
-from typing import Any
 
 from alembic import context
-from sqlalchemy import create_engine, pool
-
-from movierec.database import database_url, sqlalchemy_url
 
 config = context.config
 
@@ -18,30 +14,46 @@ if config.config_file_name is not None and not config.attributes.get("skip_loggi
 target_metadata = None
 
 
-def _url() -> Any:
-    return sqlalchemy_url(config.attributes.get("url") or database_url())
+def _url() -> str:
+    """For ``alembic`` run by hand in a checkout: the database movierec itself would use."""
+    from movierec.database.connection import resolve_url
+    from movierec.settings import get_settings
+
+    return resolve_url(get_settings())
 
 
 def run_migrations_offline() -> None:
     """Emit the migration SQL without a database (``alembic upgrade head --sql``)."""
-    context.configure(url=_url(), literal_binds=True, dialect_opts={"paramstyle": "named"})
+    context.configure(
+        url="postgresql+psycopg://", literal_binds=True, dialect_opts={"paramstyle": "named"}
+    )
     with context.begin_transaction():
         context.run_migrations()
 
 
 def run_migrations_online() -> None:
-    """Run the migrations on a connection: the one handed in by tests or movierec, or a new one."""
+    """Run the migrations on the connection movierec hands in, or on a new one."""
     connection = config.attributes.get("connection")
     if connection is not None:
         context.configure(connection=connection, target_metadata=target_metadata)
         with context.begin_transaction():
             context.run_migrations()
         return
-    engine = create_engine(_url(), poolclass=pool.NullPool)
+    from sqlalchemy import create_engine, pool
+
+    from movierec.database.connection import connect
+
+    url = _url()
+    engine = create_engine(
+        "postgresql+psycopg://",
+        creator=lambda: connect(url, register=False),
+        poolclass=pool.NullPool,
+    )
     with engine.connect() as conn:
         context.configure(connection=conn, target_metadata=target_metadata)
         with context.begin_transaction():
             context.run_migrations()
+        conn.commit()
     engine.dispose()
 
 

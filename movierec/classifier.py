@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-import io
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import torch
 from torch import nn
 
-from movierec.corpus import Corpus
-
-if TYPE_CHECKING:
-    from movierec.spectrum import SpectrumModel
+from movierec.text.corpus import Corpus
 
 FloatArray = npt.NDArray[np.float32]
 BoolArray = npt.NDArray[np.bool_]
@@ -210,8 +206,6 @@ class TrainedClassifier:
     thresholds: FloatArray
     params: ClassifierParams
     epochs_run: int
-    spectrum: SpectrumModel | None = None
-    """The genre-spectrum model (movierec.spectrum), when the load trained one."""
 
     def probabilities(self, documents: Sequence[Sequence[str]], x: FloatArray) -> FloatArray:
         """Sigmoid probabilities, one column per genre (in chunks of rows, to bound memory)."""
@@ -361,38 +355,24 @@ def train(
     return fitted
 
 
-def to_bytes(fitted: TrainedClassifier) -> bytes:
-    """The model's weights and token bag (and genre-spectrum weights), for the models table."""
-    buffer = io.BytesIO()
-    saved: dict[str, Any] = {
+def saved_state(fitted: TrainedClassifier) -> dict[str, Any]:
+    """The model's weights and token bag as tensors and lists, for ``torch.save``."""
+    return {
         "state": fitted.model.state_dict(),
         "tokens": fitted.bag.tokens,
         "idf": torch.from_numpy(fitted.bag.idf),
     }
-    if fitted.spectrum is not None:
-        saved["spectrum"] = fitted.spectrum.state_dict()
-    torch.save(saved, buffer)
-    return buffer.getvalue()
 
 
-def from_bytes(
-    data: bytes,
+def from_saved_state(
+    saved: dict[str, Any],
     n_inputs: int,
     genres: list[str],
     thresholds: Sequence[float],
     params: ClassifierParams,
-    spectrum_params: dict[str, Any] | None = None,
 ) -> TrainedClassifier:
-    """Rebuild a classifier stored by :func:`to_bytes`."""
-    saved = torch.load(io.BytesIO(data), weights_only=True)
+    """Rebuild a classifier from :func:`saved_state`'s dictionary."""
     bag = TokenBag(list(saved["tokens"]), saved["idf"].numpy())
     model = GenreModel(len(bag.tokens), n_inputs, len(genres), params.hidden, params.dropout)
     model.load_state_dict(saved["state"])
-    fitted = TrainedClassifier(model, bag, genres, np.asarray(thresholds, np.float32), params, 0)
-    if "spectrum" in saved and spectrum_params is not None:
-        from movierec import spectrum
-
-        fitted.spectrum = spectrum.from_state(
-            saved["spectrum"], len(genres), n_inputs, spectrum_params
-        )
-    return fitted
+    return TrainedClassifier(model, bag, genres, np.asarray(thresholds, np.float32), params, 0)

@@ -1,13 +1,14 @@
-"""The movie record every source produces and every later stage consumes."""
+"""The movie record every source produces and every later stage consumes, and the one list of
+the ``movies`` table's columns that stores it."""
 
 from __future__ import annotations
 
 import datetime as dt
 import operator
 import pickle
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields
-from typing import overload
+from typing import Any, overload
 
 
 @dataclass(slots=True)
@@ -49,6 +50,17 @@ class Rating:
 
 
 @dataclass(frozen=True)
+class RatingRow:
+    """One stored rating, keyed by database ids, as training reads it back."""
+
+    user_id: int
+    movie_id: int
+    rating: float
+    rated_at: float | None
+    """Seconds since the epoch, or None when the source has no time."""
+
+
+@dataclass(frozen=True)
 class Reject:
     """An input row that was not loaded, and why."""
 
@@ -61,6 +73,70 @@ class Reject:
 
     def __str__(self) -> str:
         return f"{self.where}: {self.reason}: {self.detail}"
+
+
+EMBEDDING_DIMS = 100
+"""Width of the stored embedding: the schema's ``vector(100)`` column."""
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of the ``movies`` table."""
+
+    name: str
+    copy_type: str
+    """Its type in binary COPY (movierec.database.copy_binary)."""
+    field: str | None = None
+    """The MovieRecord attribute it stores; None for columns the pipeline makes."""
+
+
+MOVIE_COLUMNS: tuple[Column, ...] = (
+    Column("id", "int8"),
+    Column("source", "text"),
+    Column("source_id", "text", "source_id"),
+    Column("imdb_id", "text", "imdb_id"),
+    Column("title", "text", "title"),
+    Column("year", "int4", "year"),
+    Column("genres", "text[]", "genres"),
+    Column("predicted_genres", "text[]"),
+    Column("genre_scores", "jsonb"),
+    Column("embedding", "vector"),
+    Column("director", "text", "director"),
+    Column("writer", "text", "writer"),
+    Column("cast_members", "text[]", "cast"),
+    Column("runtime_minutes", "int4", "runtime_minutes"),
+    Column("language", "text", "language"),
+    Column("country", "text", "country"),
+    Column("content_rating", "text", "content_rating"),
+    Column("rating", "float4", "rating"),
+    Column("votes", "int4", "votes"),
+    Column("released", "date", "released"),
+    Column("overview", "text", "overview"),
+    Column("tagline", "text", "tagline"),
+    Column("keywords", "text[]", "keywords"),
+)
+"""Every column of ``movies`` in COPY order. Adding a field: a MovieRecord attribute, a column
+here, and a migration that adds it to the table; the loader, ``add``, ``--append`` and the
+queries that list columns all follow this list."""
+
+RECORD_COLUMNS: tuple[Column, ...] = tuple(c for c in MOVIE_COLUMNS if c.field is not None)
+"""The columns that store a MovieRecord's fields."""
+
+
+def record_values(record: MovieRecord) -> dict[str, object]:
+    """A record's fields keyed by the column that stores them."""
+    return {c.name: getattr(record, c.field) for c in RECORD_COLUMNS if c.field is not None}
+
+
+def record_of_row(row: Mapping[str, Any]) -> MovieRecord:
+    """The record stored in a ``movies`` row (a mapping of column names to values)."""
+    return MovieRecord(
+        **{c.field: _plain(row[c.name]) for c in RECORD_COLUMNS if c.field is not None}
+    )
+
+
+def _plain(value: Any) -> Any:
+    return list(value) if isinstance(value, tuple) else value
 
 
 _VALUES = operator.attrgetter(*(f.name for f in fields(MovieRecord)))

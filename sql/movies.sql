@@ -20,3 +20,15 @@ select params -> 'layout'
   from models
  order by created_at desc, id desc
  limit 1
+
+-- name: find_by_id
+-- One movie by id, with what the similarity query starts from.
+select id, title, year, director, genres, predicted_genres, embedding
+  from movies
+ where id = %(id)s::bigint
+
+-- name: genres
+-- The catalogue's labelled genres (genre_counts, kept by load and add), by name.
+select genre
+  from genre_counts
+ order by genre

@@ -31,8 +31,6 @@ select id, title, year, director, genres, round(score::numeric, 3)::float8 as sc
 
 -- name: movie_details
 -- Every stored field of some movies except the embedding, for `show` and `--explain`.
-select id, source, source_id, imdb_id, title, year, genres, predicted_genres, genre_scores,
-       director, writer, cast_members, runtime_minutes, language, country, content_rating,
-       rating, votes, released, overview, tagline, keywords
+select id, source, predicted_genres, genre_scores, {record_columns}
   from movies
  where id = any(%(ids)s::bigint[])

@@ -3,17 +3,19 @@
 
 -- name: similar_to_vector
 -- The k movies nearest an embedding (cosine) whose labelled genres overlap the given genres and
--- that pass every filter (a NULL filter is off), nearest first. Two plans in one statement:
--- when the genres match few movies, fewer than movierec.exact_scale × √(movies), the exact
--- branch ranks every match (GIN bitmap + sort, recall 1); otherwise the HNSW branch walks the
--- index with an iterative scan. A one-time filter runs only the chosen branch. Relaxed
--- iterative scans may return rows slightly out of order, so the result is sorted again.
+-- that pass every filter (a NULL filter is off; no genres at all: any genre), nearest first,
+-- ties by id. Two plans in one statement: when the genres match few movies, fewer than
+-- movierec.exact_scale × √(movies), the exact branch ranks every match (GIN bitmap + sort,
+-- recall 1); otherwise the HNSW branch walks the index with an iterative scan. A one-time
+-- filter runs only the chosen branch. Relaxed iterative scans may return rows slightly out of
+-- order, so the result is sorted again.
 with exact as materialized (
     -- genre_counts (kept by load and add) bounds the matches: the summed counts of the query
     -- genres. The HNSW scan visits about k / share movies and the exact branch scores every
     -- match, so the exact one is cheaper below c × √(movies) matches. No counts: HNSW.
     select coalesce(
-               count(*) > 0
+               cardinality(%(genres)s::text[]) > 0
+               and count(*) > 0
                and coalesce(sum(g.movies) filter (where g.genre = any(%(genres)s::text[])), 0)
                    < sqrt((select greatest(c.reltuples, 0) from pg_class as c
                             where c.oid = 'movies'::regclass))
@@ -24,7 +26,7 @@ with exact as materialized (
 filtered as not materialized (
     select m.id, m.title, m.year, m.genres, m.embedding
       from movies as m
-     where m.genres && %(genres)s::text[]
+     where (coalesce(cardinality(%(genres)s::text[]), 0) = 0 or m.genres && %(genres)s::text[])
        and m.id is distinct from %(exclude_id)s::bigint
        and (%(exclude_ids)s::bigint[] is null or m.id <> all(%(exclude_ids)s::bigint[]))
        and (%(year_from)s::int is null or m.year >= %(year_from)s::int)

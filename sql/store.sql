@@ -48,9 +48,7 @@ select user_id, movie_id, rating, rated_at
 
 -- name: existing_movies
 -- Every loaded movie's source fields, in id order, for a load that appends to the catalogue.
-select id, source, source_id, imdb_id, title, year, genres, director, writer, cast_members,
-       runtime_minutes, language, country, content_rating, rating, votes, released, overview,
-       tagline, keywords
+select id, source, {record_columns}
   from movies
  order by id
 
@@ -63,15 +61,21 @@ select doc2vec, classifier, genre_vocab, thresholds, params
 
 -- name: insert_movie
 -- Add one movie outside a load; its id comes from the identity sequence.
-insert into movies (source, source_id, imdb_id, title, year, genres, predicted_genres,
-                    genre_scores, embedding, director, writer, cast_members, runtime_minutes,
-                    language, country, content_rating, rating, votes, released, overview,
-                    tagline, keywords)
-values (%(source)s, %(source_id)s, %(imdb_id)s, %(title)s, %(year)s, %(genres)s,
-        %(predicted_genres)s, %(genre_scores)s, %(embedding)s, %(director)s, %(writer)s,
-        %(cast)s, %(runtime_minutes)s, %(language)s, %(country)s, %(content_rating)s,
-        %(rating)s, %(votes)s, %(released)s, %(overview)s, %(tagline)s, %(keywords)s)
+insert into movies (source, predicted_genres, genre_scores, embedding, {record_columns})
+values (%(source)s, %(predicted_genres)s, %(genre_scores)s, %(embedding)s, {record_values})
 returning id
+
+-- name: find_loaded_movie
+-- The loaded movie a new one would duplicate: the same imdb id when it has one, else the
+-- same title (any case) and year.
+select id, title, year
+  from movies
+ where case
+           when %(imdb_id)s::text is not null then lower(imdb_id) = lower(%(imdb_id)s::text)
+           else lower(title) = lower(%(title)s::text) and year is not distinct from %(year)s::int
+       end
+ order by id
+ limit 1
 
 -- name: refresh_genre_counts
 -- Count the movies of each labelled genre into genre_counts, which the similarity query reads

@@ -6,9 +6,8 @@ import numpy as np
 import pytest
 
 from movierec import classifier as clf
-from movierec.corpus import Corpus
-
-RNG_SEED = 42
+from movierec.text.corpus import Corpus
+from tests.conftest import RNG_SEED
 
 
 def test_apply_thresholds_keeps_the_top_genre_when_none_passes() -> None:
@@ -103,9 +102,14 @@ def test_classifier_round_trips_through_bytes() -> None:
     docs, x, y = _synthetic(80)
     params = clf.ClassifierParams(max_epochs=5)
     fitted = clf.train(docs, x, y, np.arange(60), np.arange(60, 80), ["A", "B", "C"], params)
-    restored = clf.from_bytes(
-        clf.to_bytes(fitted), 16, ["A", "B", "C"], fitted.thresholds.tolist(), params
-    )
+    import io
+
+    import torch
+
+    buffer = io.BytesIO()
+    torch.save(clf.saved_state(fitted), buffer)
+    saved = torch.load(io.BytesIO(buffer.getvalue()), weights_only=True)
+    restored = clf.from_saved_state(saved, 16, ["A", "B", "C"], fitted.thresholds.tolist(), params)
     assert np.allclose(restored.probabilities(docs, x), fitted.probabilities(docs, x))
     assert restored.predict(docs, x) == fitted.predict(docs, x)
 

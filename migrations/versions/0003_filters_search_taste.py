@@ -4,10 +4,9 @@ Revision ID: 0003
 Revises: 0002
 Create Date: 2026-11-22
 
-The function bodies are the named queries of sql/similar.sql and sql/search.sql, so psql and
-the CLI run the same SQL. A later revision that changes those queries rebuilds the functions
-and freezes this revision's text first: 0004 froze movierec_similar_to() as
-migrations/frozen/similar_v2.sql.
+The function bodies are the named queries of sql/similar.sql and sql/search.sql as they were
+at this revision, frozen in migrations/frozen/ (movierec.database.functions built them), so
+that this revision means the same thing forever and imports no application code.
 """
 
 from __future__ import annotations
@@ -16,9 +15,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from alembic import op
-
-from movierec.migrate import sql_function
-from movierec.recommend import TITLE_SEARCH_SETTINGS
 
 revision: str = "0003"
 down_revision: str | None = "0002"
@@ -32,30 +28,8 @@ def upgrade() -> None:
     op.execute("drop function movierec_similar_to(vector, text[], bigint, integer)")
     # Frozen: 0004 rebuilds this function from sql/similar.sql.
     op.execute((_FROZEN / "similar_v2.sql").read_text(encoding="utf-8"))
-    op.execute(
-        sql_function(
-            "movierec_taste",
-            "similar",
-            "taste_vector",
-            [
-                ("liked_ids", "liked", "bigint[]"),
-                ("disliked_ids", "disliked", "bigint[]"),
-                ("dislike_weight", "dislike_weight", "real default 0.5"),
-            ],
-            "embedding vector, genres text[]",
-            {},
-        )
-    )
-    op.execute(
-        sql_function(
-            "search_movies",
-            "search",
-            "search_titles",
-            [("q", "q", "text"), ("k", "limit", "integer default 10")],
-            "id bigint, title text, year integer, director text, genres text[], score double precision",
-            TITLE_SEARCH_SETTINGS,
-        )
-    )
+    op.execute((_FROZEN / "taste_v1.sql").read_text(encoding="utf-8"))
+    op.execute((_FROZEN / "search_v1.sql").read_text(encoding="utf-8"))
     op.execute(
         """
         create function movierec_resolve_title(query_title text)

@@ -3,6 +3,7 @@ exact NumPy search, plus start-up time."""
 
 from __future__ import annotations
 
+import os
 import platform
 import resource
 import statistics
@@ -18,9 +19,10 @@ from typing import Any
 import numpy as np
 
 from movierec.bench import postgres, synthetic
-from movierec.database import connect
-from movierec.embedded import physical_memory
+from movierec.database.connection import connect
+from movierec.database.server import physical_memory
 from movierec.errors import MovierecError
+from movierec.records import EMBEDDING_DIMS
 
 SWEEP_EF = (10, 20, 40, 100, 200, 400)
 K = 10
@@ -95,8 +97,6 @@ def _measure(
 
 def machine() -> dict[str, Any]:
     """What the figures were measured on."""
-    import os
-
     cpu = platform.processor() or platform.machine()
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -124,7 +124,7 @@ def bench_size(
     shape: synthetic.Shape = synthetic.SHAPES["movierec"],
 ) -> dict[str, Any]:
     """Every figure for one catalogue size."""
-    vectors = np.zeros((n, synthetic.DIMS), dtype=np.float32)
+    vectors = np.zeros((n, EMBEDDING_DIMS), dtype=np.float32)
     masks = {label: np.zeros(n, dtype=bool) for label in synthetic.FILTERS}
     lance_dir = tempfile.TemporaryDirectory(prefix="movierec-lance-")
     lance = None
@@ -231,20 +231,24 @@ def bench_size(
     return result
 
 
-def startup(runs: int = 10) -> dict[str, Any]:
+def startup(url: str, runs: int = 10) -> dict[str, Any]:
     """Median wall time of `movierec --help` and of `movierec similar` on what is loaded."""
 
     def median_of(args: list[str]) -> float | None:
         times = []
         for _ in range(runs):
             t0 = time.perf_counter()
-            done = subprocess.run([sys.executable, "-m", "movierec", *args], capture_output=True)
+            done = subprocess.run(
+                [sys.executable, "-m", "movierec", *args],
+                capture_output=True,
+                env={**os.environ, "MOVIEREC_DATABASE_URL": url},
+            )
             times.append(time.perf_counter() - t0)
             if done.returncode != 0:
                 return None
         return round(statistics.median(times), 3)
 
-    with connect() as conn:
+    with connect(url) as conn:
         row = (
             conn.execute("select title from movies order by id limit 1").fetchone()
             if _has_movies(conn)
@@ -262,6 +266,7 @@ def _has_movies(conn: Any) -> bool:
 
 
 def run(
+    url: str,
     sizes: list[int],
     *,
     queries: int = 200,
@@ -272,13 +277,14 @@ def run(
     load_sizes: list[int] | None = None,
     say: Callable[[str], None] = lambda _: None,
 ) -> dict[str, Any]:
-    """The whole bench: per size, then start-up, then ``movierec load`` at ``load_sizes``."""
-    from movierec.database import database_url
+    """The whole bench on the server of ``url``: per size, then start-up, then ``movierec load``
+    at ``load_sizes``. The schema of ``url``'s database is brought up to date first."""
+    from movierec.database import migrate
 
     if vectors not in synthetic.SHAPES:
         raise MovierecError(f"--vectors: {vectors!r} is not one of {', '.join(synthetic.SHAPES)}")
     shape = synthetic.SHAPES[vectors]
-    url = database_url()
+    migrate.upgrade(url)
     with connect(url) as conn:
         version = conn.execute(
             "select current_setting('server_version'),"
@@ -303,7 +309,7 @@ def run(
         )
     if with_startup:
         say("start-up: --help and similar, 10 runs each")
-        report["startup"] = startup()
+        report["startup"] = startup(url)
     if load_sizes:
         from movierec.bench.loading import bench_load
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from movierec.bench.postgres import scratch_database
-from movierec.database import mask_password
+from movierec.database.connection import mask_password
 from movierec.errors import MovierecError
 from movierec.records import MovieRecord
 

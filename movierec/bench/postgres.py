@@ -15,10 +15,12 @@ import psycopg
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
-from movierec import migrate, store
 from movierec.bench.synthetic import Chunk
-from movierec.progress import Advance
-from movierec.recommend import SEARCH_SETTINGS, set_local, similar_to_vector, similarity_params
+from movierec.database import migrate, store
+from movierec.database.store import Advance
+from movierec.query.settings import set_local
+from movierec.query.similar import SEARCH_SETTINGS, similar_to_vector, similarity_params
+from movierec.records import MOVIE_COLUMNS
 
 
 @contextmanager
@@ -42,14 +44,27 @@ def scratch_database(url: str, name: str, keep: bool = False) -> Iterator[str]:
 
 
 def _rows(chunk: Chunk) -> Iterator[tuple[Any, ...]]:
+    """Bench movies as movies rows: a title, a year, genres (labelled = predicted), a vector."""
     empty: list[str] = []
+    blank: dict[str, Any] = {
+        c.name: (empty if c.copy_type == "text[]" else None) for c in MOVIE_COLUMNS
+    }
+    names = [c.name for c in MOVIE_COLUMNS]
     for i, movie_id in enumerate(chunk.ids.tolist()):
         genres = chunk.genres[i]
-        yield (
-            movie_id, "bench", str(movie_id), None, f"Movie {movie_id}", int(chunk.years[i]),
-            genres, genres, {}, chunk.vectors[i], None, None, empty, None, None, None, None,
-            None, None, None, None, None, empty,
-        )  # fmt: skip
+        row = dict(blank)
+        row.update(
+            id=movie_id,
+            source="bench",
+            source_id=str(movie_id),
+            title=f"Movie {movie_id}",
+            year=int(chunk.years[i]),
+            genres=genres,
+            predicted_genres=genres,
+            genre_scores={},
+            embedding=chunk.vectors[i],
+        )
+        yield tuple(row[name] for name in names)
 
 
 @dataclass
@@ -132,7 +147,7 @@ def ran(plan: str, node: str) -> bool:
 def explain_similar(conn: psycopg.Connection[Any], params: dict[str, Any]) -> str:
     """EXPLAIN ANALYZE text of the similarity query for ``params``, in the current transaction
     and its settings; the branch not taken reads "never executed"."""
-    from movierec import queries
+    from movierec.database import queries
 
     statement = (
         sql.SQL("explain (analyze, costs off, timing off, summary off) ")

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-DIMS = 100
+from movierec.records import EMBEDDING_DIMS as DIMS
+
 CLUSTERS = 256
 CHUNK = 50_000
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import math
@@ -15,26 +16,8 @@ from movierec.records import MovieRecord, Reject
 from movierec.sources import csvfile
 from movierec.sources.titles import split_year
 
-FIELDS = (
-    "id",
-    "title",
-    "year",
-    "genres",
-    "director",
-    "writer",
-    "cast",
-    "runtime_minutes",
-    "language",
-    "country",
-    "content_rating",
-    "rating",
-    "votes",
-    "released",
-    "imdb_id",
-    "overview",
-    "tagline",
-    "keywords",
-)
+FIELDS = ("id", *(f.name for f in dataclasses.fields(MovieRecord) if f.name != "source_id"))
+"""The columns a file may have: ``id`` (the source's id) and MovieRecord's fields."""
 LIST_FIELDS = {"genres", "cast", "keywords"}
 TEXT_FIELDS = {
     "director",
@@ -47,6 +30,8 @@ TEXT_FIELDS = {
     "tagline",
 }
 _YEAR = re.compile(r"^\s*(\d{4})")
+MIN_YEAR, MAX_YEAR = 1870, 2100
+"""Years outside these are not film years (the first films are from the 1880s)."""
 
 
 class RowError(ValueError):
@@ -107,7 +92,7 @@ def _year(value: Any) -> int | None:
         if match:
             return int(match[1])
     year = _int(value, "year")
-    if year is not None and not 1870 <= year <= 2100:
+    if year is not None and not MIN_YEAR <= year <= MAX_YEAR:
         raise RowError("bad-value", f"year {year} is not a film year")
     return year
 

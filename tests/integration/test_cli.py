@@ -121,9 +121,9 @@ def test_full_sample_load_and_similar(make_database: object) -> None:
     assert len(data["results"]) == 10
     # At full size the planner picks the HNSW index by itself.
     from movierec.bench.postgres import HNSW_SCAN, ran
-    from movierec.database import connect
-    from movierec.recommend import resolve_title
-    from tests.conftest import explain_similar
+    from movierec.database.connection import connect
+    from movierec.query.search import resolve_title
+    from tests.integration.plans import explain_similar
 
     with connect(url) as conn:
         movie, embedding = resolve_title(conn, "The Matrix")

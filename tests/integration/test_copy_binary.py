@@ -8,8 +8,8 @@ import numpy as np
 import psycopg
 from psycopg import sql
 
-from movierec import copy_binary
-from movierec.database import connect
+from movierec.database import copy_binary
+from movierec.database.connection import connect
 
 KINDS = ["int8", "int4", "float4", "text", "text[]", "jsonb", "vector", "date", "timestamptz"]
 

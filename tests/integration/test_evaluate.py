@@ -10,11 +10,11 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from movierec.database import connect
-from movierec.embeddings import Doc2VecParams
-from movierec.evaluate import evaluate, ranking
-from movierec.loader import load
+from movierec.database.connection import connect
+from movierec.query.evaluate import evaluate, ranking
+from movierec.vectors.doc2vec import Doc2VecParams
 from tests import fixtures
+from tests.integration.loading import load
 
 
 @pytest.fixture

@@ -13,10 +13,10 @@ from typing import Any
 import psycopg
 import pytest
 
-from movierec.embeddings import Doc2VecParams
 from movierec.errors import MovierecError
-from movierec.loader import load
+from movierec.vectors.doc2vec import Doc2VecParams
 from tests import fixtures
+from tests.integration.loading import load
 
 FAST = Doc2VecParams(epochs=5)
 MakeDb = Callable[[], str]

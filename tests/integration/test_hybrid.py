@@ -10,17 +10,17 @@ from typing import Any
 import psycopg
 import pytest
 
-from movierec.add import add_movies
-from movierec.collaborative import RatingRow, held_out
-from movierec.database import connect
-from movierec.embeddings import Doc2VecParams
-from movierec.evaluate import LIKE_AT, MIN_LIKES
-from movierec.hybrid import HybridParams
-from movierec.loader import load
-from movierec.recommend import explain, similar, similar_to_vector
-from movierec.records import MovieRecord
-from movierec.spectrum import SpectrumParams
+from movierec.database.connection import connect
+from movierec.likes import LIKE_AT, MIN_LIKES, held_out
+from movierec.pipeline.add import add_movies
+from movierec.query.explain import explain
+from movierec.query.similar import similar, similar_to_vector
+from movierec.records import MovieRecord, RatingRow
+from movierec.vectors.content import HybridParams
+from movierec.vectors.doc2vec import Doc2VecParams
+from movierec.vectors.spectrum import SpectrumParams
 from tests import fixtures
+from tests.integration.loading import load
 
 FAST = Doc2VecParams(epochs=5)
 MakeDb = Callable[[], str]
@@ -168,7 +168,7 @@ def test_genre_spectrum_loads_and_adds_the_same_way(make_database: MakeDb, tmp_p
         dsn=url,
         doc2vec=FAST,
         show_progress=False,
-        hybrid_params=HybridParams(genre_spectrum=True),
+        hybrid=HybridParams(genre_spectrum=True),
     )
     assert "spectrum" in result.seconds
     with connect(url) as conn:

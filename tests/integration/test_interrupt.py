@@ -16,11 +16,11 @@ from typing import Any
 import psycopg
 import pytest
 
-from movierec.database import connect
-from movierec.embeddings import Doc2VecParams
-from movierec.loader import load
-from movierec.recommend import similar
+from movierec.database.connection import connect
+from movierec.query.similar import similar
+from movierec.vectors.doc2vec import Doc2VecParams
 from tests import fixtures
+from tests.integration.loading import load
 
 FAST = Doc2VecParams(epochs=3)
 MakeDb = Callable[[], str]

@@ -10,10 +10,10 @@ from typing import Any
 import psycopg
 import pytest
 
-from movierec import store
-from movierec.embeddings import Doc2VecParams
+from movierec.database import store
 from movierec.errors import MovierecError
-from movierec.loader import load
+from movierec.vectors.doc2vec import Doc2VecParams
+from tests.integration.loading import load
 
 FAST = Doc2VecParams(epochs=5)
 
@@ -206,10 +206,33 @@ def test_readers_see_old_rows_until_the_swap_commits(
         assert reader.execute("select source from models").fetchone() == ("new",)
 
 
-def test_too_few_movies_is_a_clear_error(make_database: Callable[[], str], tmp_path: Path) -> None:
-    with pytest.raises(MovierecError, match="at least 10"):
-        load(
-            str(_jsonl(tmp_path / "tiny.jsonl", _movies(3))),
-            dsn=make_database(),
-            show_progress=False,
-        )
+def test_a_small_catalogue_loads_and_says_what_it_lacks(
+    make_database: Callable[[], str], tmp_path: Path
+) -> None:
+    """A person's own list of six films: no classifier (too few labels), but recommendations."""
+    url = make_database()
+    movies = _movies(6)
+    movies[5]["genres"] = []
+    result = load(str(_jsonl(tmp_path / "mine.jsonl", movies)), dsn=url, doc2vec=FAST)
+    assert result.movies == 6 and result.labelled == 5
+    assert result.metrics["micro_f1"] is None
+    assert any("no genre classifier" in note for note in result.notes)
+    assert any("Doc2Vec learnt from only 6 movies" in note for note in result.notes)
+    from movierec.database.connection import connect
+    from movierec.query.similar import similar
+
+    with connect(url) as conn:
+        rows = dict(conn.execute("select title, predicted_genres from movies").fetchall())
+        # The labels stand in for the prediction; the unlabelled film has none.
+        assert rows["Film 0"] == ["Comedy"] and rows["Film 5"] == []
+        _, results = similar(conn, "Film 0", k=5)
+        # Film 0 is a comedy: the other comedy (Film 2) comes back, and only comedies.
+        assert [r.title for r in results] == ["Film 2"]
+        _, anything = similar(conn, "Film 5", k=10)
+        # No genres: every other film is a candidate.
+        assert len(anything) == 5
+
+
+def test_one_movie_is_too_few(make_database: Callable[[], str], tmp_path: Path) -> None:
+    with pytest.raises(MovierecError, match="at least 2"):
+        load(str(_jsonl(tmp_path / "one.jsonl", _movies(1))), dsn=make_database())

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import psycopg
 
-from movierec import migrate
+from movierec.database import migrate
 
 
 def _objects(url: str) -> dict[str, set[str]]:
@@ -43,7 +43,7 @@ def _similar_settings(url: str) -> list[str]:
 def test_round_trip(make_database: Callable[[], str]) -> None:
     url = make_database()
     migrate.upgrade(url)
-    assert migrate.current(url) == "0004"
+    assert migrate.current(url) == migrate.head() == "0005"
     first = _objects(url)
     assert {"movies", "models", "ratings", "genre_counts", "alembic_version"} <= first["tables"]
     assert {
@@ -56,6 +56,7 @@ def test_round_trip(make_database: Callable[[], str]) -> None:
         "ratings_pkey",
         "ratings_movie_id",
         "genre_counts_pkey",
+        "movies_imdb_lower",
     } <= first["indexes"]
     assert first["functions"] == {
         "similar_movies",
@@ -95,7 +96,13 @@ def test_each_revision_steps_down_and_up(make_database: Callable[[], str]) -> No
         }
     assert "keywords" not in columns and "tagline" not in columns
     migrate.upgrade(url)
-    assert migrate.current(url) == "0004"
+    assert migrate.current(url) == "0005"
+    # 0005 -> 0004 restores 0004's similarity function, where no genres meant no movie.
+    migrate.downgrade(url, "0004")
+    with psycopg.connect(url) as conn:
+        body = conn.execute("select prosrc from pg_proc where proname = 'movierec_similar_to'")
+        assert "cardinality" not in body.fetchone()[0]  # type: ignore[index]
+        assert conn.execute("select to_regclass('movies_imdb_lower')").fetchone() == (None,)
     # 0004 -> 0003 restores 0003's similarity function: the HNSW plan only.
     assert "movierec.exact_scale=6" in " ".join(_similar_settings(url))
     migrate.downgrade(url, "0003")

@@ -13,15 +13,18 @@ from typing import Any
 import psycopg
 import pytest
 
-from movierec.add import add_movies, read_records
 from movierec.bench.postgres import HNSW_SCAN, ran
-from movierec.embeddings import Doc2VecParams
 from movierec.errors import MovierecError
-from movierec.loader import load
-from movierec.recommend import Filters, details, explain, recommend, resolve_title, search, similar
+from movierec.pipeline.add import add_movies, read_records
+from movierec.query.explain import explain
+from movierec.query.recommend import recommend
+from movierec.query.search import details, resolve_title, search
+from movierec.query.similar import Filters, similar
 from movierec.records import MovieRecord
+from movierec.vectors.doc2vec import Doc2VecParams
 from tests import fixtures
-from tests.conftest import explain_similar, force_index_scans
+from tests.integration.loading import load
+from tests.integration.plans import explain_similar, force_index_scans
 
 Conn = psycopg.Connection[Any]
 
@@ -316,7 +319,7 @@ def test_added_movie_is_recommendable_at_once(
         doc2vec=Doc2VecParams(epochs=5),
         show_progress=False,
     )
-    from movierec.database import connect
+    from movierec.database.connection import connect
 
     record = MovieRecord(
         source_id="",
@@ -342,7 +345,7 @@ def test_added_movie_is_recommendable_at_once(
             (added.id,),
         ).fetchone()
         assert row == (1,)
-        with pytest.raises(MovierecError, match="already added"):
+        with pytest.raises(MovierecError, match="already in the catalogue"):
             add_movies(conn, [record])
     file = tmp_path / "new.json"
     file.write_text(
@@ -359,8 +362,8 @@ def test_added_movie_is_recommendable_at_once(
 
 
 def test_add_without_models_is_a_clear_error(make_database: Callable[[], str]) -> None:
-    from movierec import migrate
-    from movierec.database import connect
+    from movierec.database import migrate
+    from movierec.database.connection import connect
 
     url = make_database()
     migrate.upgrade(url)

@@ -8,14 +8,10 @@ import psycopg
 import pytest
 
 from movierec.bench.postgres import EXACT_SCAN, HNSW_SCAN, ran
-from movierec.errors import AmbiguousTitleError, MovierecError, NotFoundError
-from movierec.recommend import (
-    SEARCH_SETTINGS,
-    resolve_title,
-    similar,
-    similar_to_vector,
-)
-from tests.conftest import explain_similar, force_index_scans
+from movierec.errors import AmbiguousTitleError, NotFoundError
+from movierec.query.search import resolve_title
+from movierec.query.similar import SEARCH_SETTINGS, similar, similar_to_vector
+from tests.integration.plans import explain_similar, force_index_scans
 
 Conn = psycopg.Connection[Any]
 
@@ -181,10 +177,16 @@ def test_similarity_query_is_served_by_hnsw(conn: Conn) -> None:
     assert ran(plan, HNSW_SCAN) and not ran(plan, EXACT_SCAN), plan
 
 
-def test_empty_genre_filter_is_refused(conn: Conn) -> None:
-    _, embedding = resolve_title(conn, "The Matrix")
-    with pytest.raises(MovierecError, match="genre filter is empty"):
-        similar_to_vector(conn, embedding, [], k=5)
+def test_no_genres_means_any_genre(conn: Conn) -> None:
+    """A movie with no predicted genres (a catalogue without a classifier) is compared with
+    every movie: the k nearest overall, as exact search over all movies finds them."""
+    movie, embedding = resolve_title(conn, "The Matrix")
+    results = similar_to_vector(conn, embedding, [], exclude_id=movie.id, k=5)
+    exact = conn.execute(
+        "select id from movies where id <> %s order by (embedding <=> %s) + 0, id limit 5",
+        (movie.id, embedding),
+    ).fetchall()
+    assert [r.id for r in results] == [row[0] for row in exact]
 
 
 def test_free_vector_query(conn: Conn) -> None:

@@ -1,0 +1,220 @@
+"""How results are printed: plain text for people, ``--json`` for scripts."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import asdict
+from typing import Any
+
+import typer
+
+
+def print_json(data: Any) -> None:
+    """``data`` as indented JSON on stdout."""
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+def print_load(result: Any) -> None:
+    """The summary of a load: counts, rejects, notes, classifier scores, time per stage."""
+    metrics = result.metrics
+    merged = f", {result.merged:,} already loaded" if result.merged else ""
+    typer.echo(
+        f"loaded {result.movies:,} movies from {result.source}{merged} "
+        f"({result.labelled:,} with genres, {len(result.genres)} genres), "
+        f"{result.ratings:,} ratings"
+    )
+    rejected = result.rejected
+    if rejected["total"]:
+        by_reason = ", ".join(f"{n:,} {reason}" for reason, n in rejected["by_reason"].items())
+        typer.echo(f"rejected {rejected['total']:,} rows: {by_reason}")
+        for example in rejected["examples"]:
+            typer.echo(f"  {example}")
+        if rejected["file"]:
+            typer.echo(f"  all rejected rows: {rejected['file']}")
+    for note in result.notes:
+        typer.echo(f"note: {note}")
+    if metrics.get("micro_f1") is not None:
+        typer.echo(
+            f"genre classifier, held out ({metrics['test_movies']:,} movies, genre words "
+            f"withheld): micro-F1 {metrics['micro_f1']:.3f}, macro-F1 {metrics['macro_f1']:.3f}"
+        )
+    stages = ", ".join(f"{name} {sec:.1f}s" for name, sec in result.seconds.items())
+    typer.echo(f"time: {sum(result.seconds.values()):.1f}s ({stages})")
+
+
+def print_neighbours(neighbours: list[Any], reasons: dict[int, dict[str, Any]] | None) -> None:
+    """A ranked list of movies, with why each one came when ``reasons`` are given."""
+    width = max((len(n.title) for n in neighbours), default=10)
+    for rank, n in enumerate(neighbours, start=1):
+        typer.echo(
+            f"{rank:>3}. {n.title:<{width}}  {n.year or '':>4}  {n.distance:.3f}  {', '.join(n.genres)}"
+        )
+        if reasons:
+            typer.echo(f"       why: {why(reasons[n.id])}")
+    if not neighbours:
+        typer.echo("no movie passes the genre filter and the other filters")
+
+
+def why(reason: dict[str, Any]) -> str:
+    """One line of ``--explain``."""
+    parts = [f"cosine {reason['cosine_similarity']:.3f}"]
+    split = reason["embedding"]
+    if split.get("collaborative"):
+        parts[0] += (
+            f" (content {split['content']:.3f}, rated together {split['collaborative']:.3f})"
+        )
+    if reason["shared_genres"]:
+        parts.append("genres " + ", ".join(reason["shared_genres"]))
+    if reason["shared_directors"]:
+        parts.append("director " + ", ".join(reason["shared_directors"]))
+    if reason["shared_cast"]:
+        parts.append("cast " + ", ".join(reason["shared_cast"]))
+    return "; ".join(parts)
+
+
+def neighbours_json(
+    neighbours: list[Any], reasons: dict[int, dict[str, Any]] | None
+) -> list[dict[str, Any]]:
+    """The ``--json`` rows of a ranked list."""
+    rows = [asdict(n) for n in neighbours]
+    if reasons:
+        for row in rows:
+            row["explain"] = reasons[row["id"]]
+    return rows
+
+
+def movie_json(movie: Any) -> dict[str, Any]:
+    """The query movie in ``--json`` output."""
+    data = asdict(movie)
+    data.pop("director")
+    return data
+
+
+DETAIL_FIELDS = (
+    "director",
+    "writer",
+    "runtime_minutes",
+    "language",
+    "country",
+    "content_rating",
+    "rating",
+    "votes",
+    "released",
+    "imdb_id",
+)
+
+
+def print_show(info: dict[str, Any]) -> None:
+    """One movie's stored details, genres with scores, and nearest neighbours."""
+    scores = sorted(info["genre_scores"].items(), key=lambda kv: -kv[1])
+    typer.echo(
+        f"{info['title']} ({info['year']})  id {info['id']}, {info['source']}:{info['source_id']}"
+    )
+    for key in DETAIL_FIELDS:
+        if info.get(key) not in (None, "", []):
+            typer.echo(f"  {key.replace('_', ' ')}: {info[key]}")
+    if info["cast_members"]:
+        typer.echo(f"  cast: {', '.join(info['cast_members'][:8])}")
+    typer.echo(f"  genres: {', '.join(info['genres']) or '-'}")
+    typer.echo(f"  predicted: {', '.join(info['predicted_genres']) or '-'}")
+    typer.echo("  scores: " + ", ".join(f"{g} {p:.2f}" for g, p in scores[:8]))
+    typer.echo("  nearest: " + "; ".join(f"{n['title']} ({n['year']})" for n in info["neighbours"]))
+
+
+def print_evaluate(result: dict[str, Any]) -> None:
+    """Every figure of ``movierec evaluate``."""
+    e = result["embedding"]
+    parts = "content + collaborative" if e["collaborative"] else "content only"
+    typer.echo(f"embedding: {e['encoder']} text, {parts}")
+    if e["collaborative"] and not e["holdout"]:
+        typer.echo("  warning: loaded with --no-holdout, so the ranking figures are optimistic")
+    c = result["classifier"]
+    if c["micro_f1"] is None:
+        typer.echo("classifier: none (too few labelled movies); the labels are the prediction")
+    else:
+        typer.echo(
+            f"classifier (held out, {c['test_movies']} movies): micro-F1 {c['micro_f1']:.3f}, "
+            f"macro-F1 {c['macro_f1']:.3f}"
+        )
+        typer.echo("  " + ", ".join(f"{g} {f:.2f}" for g, f in c["per_genre"].items()))
+    r = result["ranking"]
+    if r is None:
+        typer.echo("ranking: no ratings loaded")
+    else:
+        typer.echo(f"ranking, leave-last-out over {r['users']} users (like = rating >= 4):")
+        rows = [
+            ("similar", r),
+            ("popularity", r["baselines"]["popularity"]),
+            ("random", r["baselines"]["random"]),
+        ]
+        for name, s in rows:
+            typer.echo(
+                f"  {name:<11} HR@10 {s['hr_at_10']:.4f} ± {s['hr_at_10_ci95']:.4f}   "
+                f"NDCG@10 {s['ndcg_at_10']:.4f} ± {s['ndcg_at_10_ci95']:.4f}"
+            )
+    typer.echo(
+        f"genre agreement (top-10 sharing a labelled genre): {result['genre_agreement']:.3f}"
+    )
+
+
+def print_bench(report: dict[str, Any]) -> None:
+    """The bench report: per size, the ingest and query figures; start-up; loads."""
+    m = report["machine"]
+    typer.echo(
+        f"{m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB; PostgreSQL "
+        f"{report['postgresql']}, pgvector {report['pgvector']}; "
+        f"search settings {report['index']['search_settings']}; shared_buffers "
+        f"{report['index'].get('shared_buffers')}; {report.get('vectors', {}).get('shape')} vectors"
+    )
+    for size in report["sizes"]:
+        ingest = size["ingest"]
+        idx = ingest["index_seconds"]
+        typer.echo(
+            f"\n{size['movies']:,} movies: COPY {ingest['copy_rows_per_second']:,} rows/s; "
+            f"HNSW build {idx.get('movies_embedding_hnsw', float('nan')):.1f} s "
+            f"({size['hnsw_index_mb']} MB); GIN genres {idx.get('movies_genres_gin', float('nan')):.1f} s; "
+            f"peak RSS {size['peak_rss_mb']} MB"
+        )
+        typer.echo(
+            f"  {'filter':<14} {'plan':<9} {'p50 ms':>7} {'p95':>7} {'p99':>7} {'recall':>7} "
+            f"{'<k':>5}  {'lance p50':>9} {'recall':>7}  {'numpy':>7}  {'x lance':>7}"
+        )
+        for _label, f in size["filters"].items():
+            r, lance = f["movierec"], f.get("lancedb")
+            lance_cols = (
+                f"{lance['p50_ms']:>9.2f} {lance['recall_at_10']:>7.3f}"
+                if lance
+                else f"{'-':>9} {'-':>7}"
+            )
+            typer.echo(
+                f"  {f['genre'] + ' ' + format(f['selectivity'], '.1%'):<14} {f['plan']:<9} "
+                f"{r['p50_ms']:>7.2f} {r['p95_ms']:>7.2f} {r['p99_ms']:>7.2f} "
+                f"{r['recall_at_10']:>7.3f} {r['short_share']:>5.1%}  {lance_cols}  "
+                f"{f['numpy_exact']['p50_ms']:>7.2f}  {f.get('speedup_vs_lancedb', '-'):>7}"
+            )
+        typer.echo("  ef_search sweep (p50 ms / recall@10 / <k share):")
+        for _label, f in size["filters"].items():
+            cells = [
+                f"{s['ef_search']}{' off' if s.get('iterative_scan') == 'off' else ''}: "
+                f"{s['p50_ms']:.2f}/{s['recall_at_10']:.3f}/{s['short_share']:.0%}"
+                for s in f["sweep"]
+            ]
+            typer.echo(f"    {f['genre']:<8} " + "  ".join(cells))
+    start = report.get("startup")
+    if start:
+        similar_s = start["similar_seconds"]
+        typer.echo(
+            f"\nstart-up (median of {start['runs']}): --help {start['help_seconds']} s; "
+            + (f"similar {similar_s} s" if similar_s is not None else "similar: nothing loaded")
+        )
+    for load in report.get("loads", []):
+        stages = ", ".join(f"{k} {v:.1f}" for k, v in load["seconds"].items() if v >= 0.05)
+        typer.echo(
+            f"\nmovierec load of {load['movies']:,} movies ({load['file_mb']} MB JSONL): "
+            f"{load['wall_seconds']} s wall, peak RSS {load['peak_rss_mb']:,.0f} MB "
+            f"({load['peak_rss_per_file_byte']}x the file), micro-F1 {load['micro_f1']}\n"
+            f"  seconds: {stages}\n"
+            "  peak RSS by stage (MB): "
+            + ", ".join(f"{k} {v:,.0f}" for k, v in load["peak_rss_by_stage_mb"].items())
+        )

@@ -1,0 +1,2 @@
+"""The query path: title lookup, the one similarity query, taste profiles, explanations and
+evaluation. Nothing here imports torch, gensim or pandas."""

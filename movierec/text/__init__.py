@@ -1,0 +1,1 @@
+"""Records → tokens: the words and entity tokens a movie is embedded and classified from."""

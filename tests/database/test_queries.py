@@ -1,0 +1,59 @@
+"""The SQL files: every query is named, documented and parameterized."""
+
+from __future__ import annotations
+
+import pytest
+
+from movierec.database import queries
+from movierec.database.files import sql_dir
+
+
+def test_parse_names_docs_and_statements() -> None:
+    parsed = queries.parse(
+        "-- file comment\n\n-- name: one\n-- The first.\n-- Still the first.\nselect %(a)s\n"
+        "-- name: two\n-- The second.\nselect 2;\n"
+    )
+    assert list(parsed) == ["one", "two"]
+    assert parsed["one"].doc == "The first. Still the first."
+    assert parsed["one"].text == "select %(a)s"
+    assert parsed["two"].text == "select 2"
+
+
+def test_positional_maps_named_parameters() -> None:
+    query = queries.parse("-- name: q\n-- Doc.\nselect %(b)s, %(a)s, %(b)s\n")["q"]
+    assert query.params == ["b", "a"]
+    assert query.positional(["a", "b"]) == "select $2, $1, $2"
+    with pytest.raises(ValueError, match="not in"):
+        query.positional(["a"])
+
+
+@pytest.mark.parametrize("path", sorted(sql_dir().glob("*.sql")), ids=lambda p: p.name)
+def test_every_query_has_a_comment(path: object) -> None:
+    group = queries.load(path.stem)  # type: ignore[attr-defined]
+    assert group
+    for query in group.values():
+        assert query.doc, f"{query.name} needs a one-line comment"
+        assert query.text.strip()
+
+
+def test_similarity_query_parameters() -> None:
+    query = queries.get("similar", "similar_to_vector")
+    assert sorted(query.params) == sorted(
+        [
+            "embedding",
+            "genres",
+            "exclude_id",
+            "exclude_ids",
+            "year_from",
+            "year_to",
+            "runtime_min",
+            "runtime_max",
+            "min_rating",
+            "min_votes",
+            "required_genres",
+            "excluded_genres",
+            "language",
+            "k",
+        ]
+    )
+    assert "<=>" in query.text and "&&" in query.text
