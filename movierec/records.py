@@ -139,6 +139,39 @@ def _plain(value: Any) -> Any:
     return list(value) if isinstance(value, tuple) else value
 
 
+def nul_field(record: MovieRecord) -> str | None:
+    """The first field holding a NUL byte, which PostgreSQL text cannot store; None if none."""
+    for name in _TEXT:
+        value = getattr(record, name)
+        if isinstance(value, str):
+            if "\x00" in value:
+                return name
+        elif isinstance(value, list) and any("\x00" in item for item in value):
+            return name
+    return None
+
+
+_TEXT = [
+    f.name
+    for f in fields(MovieRecord)
+    if f.name
+    in {
+        "source_id",
+        "title",
+        "director",
+        "writer",
+        "cast",
+        "language",
+        "country",
+        "content_rating",
+        "imdb_id",
+        "overview",
+        "tagline",
+        "keywords",
+        "genres",
+    }
+]
+
 _VALUES = operator.attrgetter(*(f.name for f in fields(MovieRecord)))
 
 

@@ -57,16 +57,6 @@ def add(
         if not records:
             raise MovierecError(f"{file}: no movies in the file")
     elif title is not None:
-        for text in [
-            title,
-            overview or "",
-            director or "",
-            imdb_id or "",
-            *(genre or []),
-            *(cast or []),
-        ]:
-            if "\x00" in text:
-                raise MovierecError("an argument contains a NUL byte; remove it")
         check_text(title)
         records = [
             MovieRecord(

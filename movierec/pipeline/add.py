@@ -13,7 +13,7 @@ from psycopg.types.json import Jsonb
 from movierec.database import queries, store
 from movierec.errors import MovierecError
 from movierec.pipeline import models
-from movierec.records import MovieRecord, Reject, record_values
+from movierec.records import MovieRecord, Reject, nul_field, record_values
 
 ADDED_SOURCE = "added"
 MAX_FILE_BYTES = 50 * 2**20
@@ -94,6 +94,9 @@ def check(record: MovieRecord) -> MovieRecord:
             f"{title}: year {record.year} is not a film year ({MIN_YEAR}-{MAX_YEAR})"
         )
     record.title = title
+    bad = nul_field(record)
+    if bad is not None:
+        raise MovierecError(f"{title[:60]}: {bad} holds a NUL byte, which text cannot hold")
     return record
 
 

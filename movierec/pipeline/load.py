@@ -25,7 +25,15 @@ from movierec.pipeline import models
 from movierec.pipeline.catalogue import Catalogue, build_catalogue
 from movierec.pipeline.progress import Stages
 from movierec.pipeline.rejects import RejectLog
-from movierec.records import EMBEDDING_DIMS, MOVIE_COLUMNS, MovieRecord, Rating, RatingRow, Reject
+from movierec.records import (
+    EMBEDDING_DIMS,
+    MOVIE_COLUMNS,
+    MovieRecord,
+    Rating,
+    RatingRow,
+    Reject,
+    nul_field,
+)
 from movierec.sources import Source, open_source
 from movierec.text.corpus import Corpus
 from movierec.vectors.collaborative import CollaborativeParams
@@ -224,6 +232,12 @@ def read(
         def movies() -> Iterator[MovieRecord]:
             nonlocal read
             for item in source.movies():
+                if isinstance(item, MovieRecord) and (bad := nul_field(item)) is not None:
+                    item = Reject(
+                        f"{source.label}: movie {item.source_id!r}",
+                        "bad-value",
+                        f"{bad!r} holds a NUL byte, which text cannot hold",
+                    )
                 if isinstance(item, Reject):
                     rejects.add(item)
                 else:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from movierec.errors import MovierecError
-from movierec.records import MovieRecord, Reject
+from movierec.records import MovieRecord, Reject, nul_field
 from movierec.sources import csvfile
 from movierec.sources.titles import split_year
 
@@ -151,6 +151,9 @@ def to_record(
         if value is not None and not isinstance(value, str | int | float):
             raise RowError("bad-value", f"{field!r} must be text")
         setattr(record, field, str(value).strip() or None if value is not None else None)
+    bad = nul_field(record)
+    if bad is not None:
+        raise RowError("bad-value", f"{bad!r} holds a NUL byte, which text cannot hold")
     return record
 
 
