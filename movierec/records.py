@@ -50,6 +50,34 @@ class Rating:
 
 
 @dataclass(frozen=True)
+class HistoryRow:
+    """One film a person saw, as their export gives it (sources/history.py)."""
+
+    movie_id: int | None = None
+    imdb_id: str | None = None
+    title: str | None = None
+    year: int | None = None
+    rating: float | None = None
+    """0-5 (a 10-point rating halved); None when the export has none."""
+    date: str | None = None
+    """When it was watched or rated, YYYY-MM-DD."""
+    where: str = ""
+    """``file:line``, for reports."""
+
+    def as_json(self) -> dict[str, object]:
+        """The row as sql/history.sql reads it (unset fields left out)."""
+        data = {
+            "movie_id": self.movie_id,
+            "imdb_id": self.imdb_id,
+            "title": self.title,
+            "year": self.year,
+            "rating": self.rating,
+            "date": self.date,
+        }
+        return {k: v for k, v in data.items() if v is not None}
+
+
+@dataclass(frozen=True)
 class RatingRow:
     """One stored rating, keyed by database ids, as training reads it back."""
 
@@ -101,6 +129,9 @@ MOVIE_COLUMNS: tuple[Column, ...] = (
     Column("predicted_genres", "text[]"),
     Column("genre_scores", "jsonb"),
     Column("embedding", "vector"),
+    Column("creators", "sparsevec"),
+    Column("creator_keys", "int4[]"),
+    Column("factors", "vector"),
     Column("director", "text", "director"),
     Column("writer", "text", "writer"),
     Column("cast_members", "text[]", "cast"),

@@ -43,18 +43,32 @@ select movie_id, count(*) as likes
 
 -- name: sample_labelled_movies
 -- A seeded sample of movies with labelled genres, for the genre-agreement score.
-select id, genres, predicted_genres, embedding
+select id, genres, predicted_genres, embedding, creators, factors
   from movies
  where cardinality(genres) > 0
  order by md5(id::text || %(seed)s::text)
  limit %(limit)s::int
 
 -- name: query_vectors
--- The embedding and predicted genres of some movies, the inputs of their `similar` queries.
-select id, embedding, predicted_genres
+-- The vectors and predicted genres of some movies, the inputs of their `similar` queries.
+select id, embedding, creators, factors, predicted_genres
   from movies
  where id = any(%(ids)s::bigint[])
 
 -- name: movie_ids
 -- Every loaded movie's id, for the random baseline.
 select id from movies order by id
+
+-- name: kin_films
+-- What the kin measure reads of every film: its title, year, labelled and predicted genres,
+-- people and keywords, in id order.
+select id, title, year, genres, predicted_genres, director, writer, cast_members, keywords
+  from movies
+ order by id
+
+-- name: all_ratings
+-- Every rating, in each user's time order (films without a time last, by id), for the time
+-- split.
+select user_id, movie_id, rating, rated_at
+  from ratings
+ order by user_id, rated_at nulls last, movie_id

@@ -2,28 +2,28 @@
 
 -- name: find_by_title
 -- Movies whose title matches case-insensitively, optionally of one year, oldest first.
-select id, title, year, director, genres, predicted_genres, embedding
+select id, title, year, director, genres, predicted_genres, embedding, creators, factors
   from movies
  where lower(title) = lower(%(title)s)
    and (%(year)s::int is null or year = %(year)s::int)
  order by year nulls last, id
 
--- name: embeddings_of
--- The stored embeddings of some movies, for splitting a similarity into its parts.
-select id, embedding
+-- name: vectors_of
+-- The three stored vectors of some movies, for explaining a similarity part by part.
+select id, embedding, creators, factors
   from movies
  where id = any(%(ids)s::bigint[])
 
--- name: embedding_layout
--- Where the content and collaborative parts sit in the current embedding (null before 0.5.0).
-select params -> 'layout'
+-- name: blend
+-- The blend weights the current load chose, for 'similar' and 'history'.
+select params -> 'blend'
   from models
  order by created_at desc, id desc
  limit 1
 
 -- name: find_by_id
 -- One movie by id, with what the similarity query starts from.
-select id, title, year, director, genres, predicted_genres, embedding
+select id, title, year, director, genres, predicted_genres, embedding, creators, factors
   from movies
  where id = %(id)s::bigint
 

@@ -1,18 +1,32 @@
 -- Recommendations: the one similarity query, shared by `movierec similar` / `recommend` and
--- the SQL function movierec_similar_to() that the migrations build from this text.
+-- the SQL function movierec_similar_to() that the migrations freeze from this text.
 
 -- name: similar_to_vector
--- The k movies nearest an embedding (cosine) whose labelled genres overlap the given genres and
--- that pass every filter (a NULL filter is off; no genres at all: any genre), nearest first,
--- ties by id. Two plans in one statement: when the genres match few movies, fewer than
--- movierec.exact_scale × √(movies), the exact branch ranks every match (GIN bitmap + sort,
--- recall 1); otherwise the HNSW branch walks the index with an iterative scan. A one-time
--- filter runs only the chosen branch. Relaxed iterative scans may return rows slightly out of
--- order, so the result is sorted again.
-with exact as materialized (
-    -- genre_counts (kept by load and add) bounds the matches: the summed counts of the query
-    -- genres. The HNSW scan visits about k / share movies and the exact branch scores every
-    -- match, so the exact one is cheaper below c × √(movies) matches. No counts: HNSW.
+-- The k movies most similar to a query (a film's three vectors, or a history's), by a blend of
+-- three parts: content (cosine of the dense embeddings), creators (cosine of the sparse
+-- creators vectors) and ratings (inner product of the collaborative factors over the query's
+-- length), each in [-1, 1], weighted by the load's stored blend (models.params -> 'blend' ->
+-- the `blend` parameter: 'similar' or 'history'; a w_* parameter overrides one weight).
+-- Candidates: the nearest by the dense HNSW index and by the factors' HNSW index (iterative
+-- scans, with every filter), and every film sharing one of the query's 32 heaviest creators
+-- tokens (GIN on creator_keys: exact, where an HNSW index over sparse vectors found 45% of the
+-- true top 20); all are ranked by the blend: best first, ties by id. Filters: labelled genres
+-- overlapping `genres` (no genres: any), the NULL-or-condition filters, excluded ids. When
+-- the genres match few movies (fewer than movierec.exact_scale × √(movies), counted in
+-- genre_counts), every match is a candidate instead (GIN bitmap, exact).
+with weights as materialized (
+    select coalesce(%(w_content)s::real, (b ->> 'content')::real, 1) as content,
+           coalesce(%(w_creators)s::real, (b ->> 'creators')::real, 0) as creators,
+           coalesce(%(w_ratings)s::real, (b ->> 'ratings')::real, 0) as ratings
+      from (select (select params -> 'blend' -> coalesce(%(blend)s::text, 'similar')
+                      from models
+                     order by created_at desc, id desc
+                     limit 1) as b) as stored
+),
+exact as materialized (
+    -- The summed counts of the query genres bound the matches. The HNSW scans visit about
+    -- k / share movies and the exact branch scores every match, so the exact one is cheaper
+    -- below c × √(movies) matches. No counts: HNSW.
     select coalesce(
                cardinality(%(genres)s::text[]) > 0
                and count(*) > 0
@@ -24,7 +38,7 @@ with exact as materialized (
       from genre_counts as g
 ),
 filtered as not materialized (
-    select m.id, m.title, m.year, m.genres, m.embedding
+    select m.id, m.embedding, m.creator_keys, m.factors
       from movies as m
      where (coalesce(cardinality(%(genres)s::text[]), 0) = 0 or m.genres && %(genres)s::text[])
        and m.id is distinct from %(exclude_id)s::bigint
@@ -39,47 +53,54 @@ filtered as not materialized (
        and (%(excluded_genres)s::text[] is null or not m.genres && %(excluded_genres)s::text[])
        and (%(language)s::text is null or lower(m.language) = lower(%(language)s::text))
 ),
-ranked as materialized (
-    -- "+ 0" keeps the HNSW index out: every match is scored.
-    select f.id, f.title, f.year, f.genres, f.embedding <=> %(embedding)s::vector as distance
-      from filtered as f
-     where (select chosen from exact)
-     order by (f.embedding <=> %(embedding)s::vector) + 0
-     limit %(k)s::int
-),
-nearest as materialized (
-    select f.id, f.title, f.year, f.genres, f.embedding <=> %(embedding)s::vector as distance
+by_content as materialized (
+    select f.id
       from filtered as f
      where not (select chosen from exact)
+       and %(embedding)s::vector is not null
      order by f.embedding <=> %(embedding)s::vector
-     limit %(k)s::int
-)
-select id, title, year, genres, distance from ranked
- union all
-select id, title, year, genres, distance from nearest
- order by distance, id
-
--- name: taste_vector
--- A taste profile: the mean embedding of the liked movies minus dislike_weight times the mean
--- of the disliked ones, and the union of the liked movies' predicted genres as the filter.
-with liked as (
-    select avg(embedding) as mean,
-           (select array_agg(distinct g order by g)
-              from movies, unnest(predicted_genres) as g
-             where id = any(%(liked)s::bigint[])) as genres
-      from movies
-     where id = any(%(liked)s::bigint[])
+     limit greatest(4 * %(k)s::int, 40)
 ),
-disliked as (
-    select avg(embedding) as mean
-      from movies
-     where id = any(%(disliked)s::bigint[])
+by_creators as materialized (
+    select f.id
+      from filtered as f
+     where not (select chosen from exact)
+       and (select creators from weights) > 0
+       and f.creator_keys && movierec_sparse_keys(%(creators)s::sparsevec, 32)
+),
+by_ratings as materialized (
+    select f.id
+      from filtered as f
+     where not (select chosen from exact)
+       and %(factors)s::vector is not null
+       and (select ratings from weights) > 0
+     order by f.factors <#> %(factors)s::vector
+     limit greatest(4 * %(k)s::int, 40)
+),
+candidates as (
+    select id from by_content
+     union
+    select id from by_creators
+     union
+    select id from by_ratings
+     union
+    select f.id from filtered as f where (select chosen from exact)
+),
+scored as (
+    select m.id, m.title, m.year, m.genres,
+           coalesce(1 - (m.embedding <=> %(embedding)s::vector), 0) as content,
+           coalesce(1 - (m.creators <=> %(creators)s::sparsevec), 0) as creators,
+           coalesce(-(m.factors <#> %(factors)s::vector)
+                    / nullif(vector_norm(%(factors)s::vector), 0), 0) as ratings
+      from candidates as c
+      join movies as m on m.id = c.id
 )
-select case
-           when d.mean is null then l.mean
-           else l.mean - d.mean * array_fill(%(dislike_weight)s::real,
-                                             array[vector_dims(d.mean)])::vector
-       end as embedding,
-       l.genres
-  from liked as l
- cross join disliked as d
+select s.id, s.title, s.year, s.genres,
+       (w.content * s.content + w.creators * s.creators + w.ratings * s.ratings)::float8
+           as score,
+       s.content::float8 as content, s.creators::float8 as creators,
+       s.ratings::float8 as ratings
+  from scored as s
+ cross join weights as w
+ order by score desc, s.id
+ limit %(k)s::int

@@ -26,8 +26,9 @@ delete from models
 
 -- name: insert_model
 -- Store the trained models and their metrics; returns the new row's id.
-insert into models (source, doc2vec, classifier, genre_vocab, thresholds, params, metrics)
-values (%(source)s, %(doc2vec)s, %(classifier)s, %(genre_vocab)s, %(thresholds)s,
+insert into models (source, doc2vec, classifier, creators_vocab, genre_vocab, thresholds,
+                    params, metrics)
+values (%(source)s, %(doc2vec)s, %(classifier)s, %(creators)s, %(genre_vocab)s, %(thresholds)s,
         %(params)s, %(metrics)s)
 returning id
 
@@ -54,15 +55,17 @@ select id, source, {record_columns}
 
 -- name: current_model
 -- The stored models needed to embed and classify a new movie.
-select doc2vec, classifier, genre_vocab, thresholds, params
+select doc2vec, classifier, creators_vocab, genre_vocab, thresholds, params
   from models
  order by created_at desc, id desc
  limit 1
 
 -- name: insert_movie
 -- Add one movie outside a load; its id comes from the identity sequence.
-insert into movies (source, predicted_genres, genre_scores, embedding, {record_columns})
-values (%(source)s, %(predicted_genres)s, %(genre_scores)s, %(embedding)s, {record_values})
+insert into movies (source, predicted_genres, genre_scores, embedding, creators, creator_keys,
+                    {record_columns})
+values (%(source)s, %(predicted_genres)s, %(genre_scores)s, %(embedding)s, %(creators)s,
+        %(creator_keys)s, {record_values})
 returning id
 
 -- name: find_loaded_movie

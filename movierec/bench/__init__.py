@@ -20,6 +20,7 @@ import numpy as np
 
 from movierec.bench import postgres, synthetic
 from movierec.database.connection import connect
+from movierec.database.scratch import scratch_database
 from movierec.database.server import physical_memory
 from movierec.errors import MovierecError
 from movierec.records import EMBEDDING_DIMS
@@ -148,7 +149,7 @@ def bench_size(
             yield chunk
 
     result: dict[str, Any] = {"movies": n}
-    with postgres.scratch_database(url, BENCH_DATABASE) as scratch, connect(scratch) as conn:
+    with scratch_database(url, BENCH_DATABASE) as scratch, connect(scratch) as conn:
         say(f"{n:,} movies: COPY and index build")
         ingest = postgres.ingest(conn, fill(), lambda _: None)
         result["ingest"] = ingest.as_json()

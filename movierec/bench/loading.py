@@ -14,8 +14,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from movierec.bench.postgres import scratch_database
 from movierec.database.connection import mask_password
+from movierec.database.scratch import scratch_database
 from movierec.errors import MovierecError
 from movierec.records import MovieRecord
 

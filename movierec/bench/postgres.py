@@ -6,41 +6,19 @@ from __future__ import annotations
 import statistics
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import psycopg
 from psycopg import sql
-from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from movierec.bench.synthetic import Chunk
-from movierec.database import migrate, store
+from movierec.database import store
 from movierec.database.store import Advance
 from movierec.query.settings import set_local
 from movierec.query.similar import SEARCH_SETTINGS, similar_to_vector, similarity_params
 from movierec.records import MOVIE_COLUMNS
-
-
-@contextmanager
-def scratch_database(url: str, name: str, keep: bool = False) -> Iterator[str]:
-    """A fresh database beside the configured one, migrated to head; dropped afterwards."""
-    admin = psycopg.connect(url, autocommit=True)
-    try:
-        admin.execute(sql.SQL("drop database if exists {}").format(sql.Identifier(name)))
-        admin.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
-        params = conninfo_to_dict(url)
-        params["dbname"] = name
-        scratch = make_conninfo("", **{k: str(v) for k, v in params.items() if v is not None})
-        migrate.upgrade(scratch)
-        yield scratch
-    finally:
-        if not keep:
-            admin.execute(
-                sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name))
-            )
-        admin.close()
 
 
 def _rows(chunk: Chunk) -> Iterator[tuple[Any, ...]]:
@@ -103,7 +81,7 @@ def ingest(conn: psycopg.Connection[Any], chunks: Iterator[Chunk], advance: Adva
         store.build_indexes(conn, [index], lambda _: None)
         index_seconds[index.name] = time.perf_counter() - start
     start = time.perf_counter()
-    model = store.ModelRow("bench", b"", b"", [], [], {"bench": True}, {})
+    model = store.ModelRow("bench", b"", b"", b"", [], [], {"bench": True}, {})
     store.swap(conn, [(store.MOVIES, indexes)], model)
     conn.commit()
     swap_seconds = time.perf_counter() - start
@@ -144,6 +122,27 @@ def ran(plan: str, node: str) -> bool:
     return any(node in line and "never executed" not in line for line in plan.splitlines())
 
 
+def exact_branch_ran(plan: str) -> bool:
+    """Whether the similarity query's exact branch (every genre match a candidate) ran: the
+    node under its one-time filter ``(InitPlan n).col1``, the one without NOT, executed."""
+    lines = plan.splitlines()
+    for i, line in enumerate(lines):
+        if "One-Time Filter: (InitPlan" in line and "NOT" not in line:
+            # The filtered node sits at the filter's own indent; deeper ones are its InitPlan's.
+            indent = len(line) - len(line.lstrip())
+            below = next(
+                (
+                    x
+                    for x in lines[i + 1 :]
+                    if x.lstrip().startswith("->") and len(x) - len(x.lstrip()) == indent
+                ),
+                "",
+            )
+            if below and "never executed" not in below:
+                return True
+    return False
+
+
 def explain_similar(conn: psycopg.Connection[Any], params: dict[str, Any]) -> str:
     """EXPLAIN ANALYZE text of the similarity query for ``params``, in the current transaction
     and its settings; the branch not taken reads "never executed"."""
@@ -163,11 +162,9 @@ def plan_node(
     with conn.transaction():
         set_local(conn, settings)
         plan = explain_similar(conn, similarity_params(vector, [genre]))
-    if ran(plan, HNSW_SCAN):
-        return "hnsw"
-    if ran(plan, EXACT_SCAN):
-        return "gin+sort"
-    return "seq+sort"
+    if exact_branch_ran(plan):
+        return "gin+sort" if ran(plan, EXACT_SCAN) else "seq+sort"
+    return "hnsw" if ran(plan, HNSW_SCAN) else "none"
 
 
 def summarize(millis: list[float], recall: list[float], short: int, n: int) -> dict[str, Any]:

@@ -61,21 +61,16 @@ def load(
     collaborative: Annotated[
         bool,
         typer.Option(
-            help="Put what users rate together into the embedding, when the source has ratings."
+            help="Learn what users rate together (collaborative factors), when the source has "
+            "ratings."
         ),
     ] = True,
-    content_share: Annotated[
-        float,
-        typer.Option(
-            min=0.0, max=1.0, help="Share of a rated movie's similarity that comes from content."
-        ),
-    ] = 0.2,
     text_weight: Annotated[
         float | None,
         typer.Option(
             min=0.0,
-            help="Weight of the text embedding in the content part, beside genres (1) and "
-            "year (0.7); 0 leaves text out of similarity (the classifier still reads it). "
+            help="Weight of the text embedding in the content embedding, beside genres (1) "
+            "and year (0.7); 0 leaves text out of it (the classifier still reads it). "
             "Default: 0.5 if most movies have a plot, keywords or people, else 0.",
         ),
     ] = None,
@@ -110,7 +105,7 @@ def load(
     from movierec.pipeline.load import load as run_load
     from movierec.sources.tabular import parse_mapping
     from movierec.vectors.collaborative import CollaborativeParams
-    from movierec.vectors.content import HybridParams
+    from movierec.vectors.content import ContentParams
     from movierec.vectors.doc2vec import Doc2VecParams
 
     options = LoadOptions(
@@ -125,9 +120,7 @@ def load(
         if epochs is None
         else Doc2VecParams(epochs=epochs, seed=seed),
         classifier=ClassifierParams(seed=seed),
-        hybrid=HybridParams(
-            content_share=content_share, text_weight=text_weight, genre_spectrum=genre_spectrum
-        ),
+        content=ContentParams(text_weight=text_weight, genre_spectrum=genre_spectrum),
         collaborative=CollaborativeParams(holdout=holdout, seed=seed) if collaborative else None,
         show_progress=not quiet and not as_json,
     )

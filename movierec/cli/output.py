@@ -43,34 +43,83 @@ def print_load(result: Any) -> None:
     typer.echo(f"time: {sum(result.seconds.values()):.1f}s ({stages})")
 
 
-def print_neighbours(neighbours: list[Any], reasons: dict[int, dict[str, Any]] | None) -> None:
-    """A ranked list of movies, with why each one came when ``reasons`` are given."""
+def print_neighbours(
+    neighbours: list[Any],
+    reasons: dict[int, dict[str, Any]] | None,
+    leaders: dict[int, list[dict[str, Any]]] | None = None,
+) -> None:
+    """A ranked list of movies (score: the blended similarity), with why each one came when
+    ``reasons`` are given and which of a history's films led to it with ``leaders``."""
     width = max((len(n.title) for n in neighbours), default=10)
     for rank, n in enumerate(neighbours, start=1):
         typer.echo(
-            f"{rank:>3}. {n.title:<{width}}  {n.year or '':>4}  {n.distance:.3f}  {', '.join(n.genres)}"
+            f"{rank:>3}. {n.title:<{width}}  {n.year or '':>4}  {n.score:.3f}  {', '.join(n.genres)}"
         )
         if reasons:
             typer.echo(f"       why: {why(reasons[n.id])}")
+        if leaders and leaders.get(n.id):
+            films = ", ".join(f"{f['title']} ({f['year']})" for f in leaders[n.id])
+            typer.echo(f"       led by your: {films}")
     if not neighbours:
         typer.echo("no movie passes the genre filter and the other filters")
 
 
 def why(reason: dict[str, Any]) -> str:
-    """One line of ``--explain``."""
-    parts = [f"cosine {reason['cosine_similarity']:.3f}"]
-    split = reason["embedding"]
-    if split.get("collaborative"):
-        parts[0] += (
-            f" (content {split['content']:.3f}, rated together {split['collaborative']:.3f})"
-        )
-    if reason["shared_genres"]:
-        parts.append("genres " + ", ".join(reason["shared_genres"]))
-    if reason["shared_directors"]:
-        parts.append("director " + ", ".join(reason["shared_directors"]))
-    if reason["shared_cast"]:
-        parts.append("cast " + ", ".join(reason["shared_cast"]))
-    return "; ".join(parts)
+    """One line of ``--explain``: the part that brought the film, then what it shares."""
+    parts = reason["parts"]
+    said = [
+        f"{reason['because']} (content {parts['content']:.2f}, creators "
+        f"{parts['creators']:.2f}, ratings {parts['ratings']:.2f})"
+    ]
+    for key, label in (
+        ("shared_franchise", "title"),
+        ("shared_directors", "director"),
+        ("shared_writers", "writer"),
+        ("shared_cast", "cast"),
+        ("shared_genres", "genres"),
+    ):
+        if reason[key]:
+            said.append(f"{label} " + ", ".join(reason[key]))
+    return "; ".join(said)
+
+
+def history_json(kind: str, history: Any, rejects: list[Any]) -> dict[str, Any]:
+    """What was read and matched of a history, for ``--json``."""
+    from collections import Counter
+
+    unmatched = Counter(m.how for m in history.unmatched)
+    unmatched.update(r.reason for r in rejects)
+    return {
+        "history": {
+            "format": kind,
+            "rows": len(history.matches) + len(rejects),
+            "matched": len(history.ids),
+            "matched_by": dict(Counter(m.how for m in history.matches if m.movie_id)),
+            "liked": sum(1 for m in history.matches if m.movie_id and m.liked),
+            "disliked": sum(1 for m in history.matches if m.movie_id and m.disliked),
+            "unmatched": dict(unmatched),
+            "unmatched_examples": [str(r) for r in rejects[:5]]
+            + [
+                f"{m.row.where}: {m.how}: {m.row.title or m.row.imdb_id} ({m.row.year or '?'})"
+                for m in history.unmatched[:5]
+            ],
+        }
+    }
+
+
+def print_history(kind: str, history: Any, rejects: list[Any]) -> None:
+    """One line of what matched, then the unmatched rows by reason with a few examples."""
+    info = history_json(kind, history, rejects)["history"]
+    how = ", ".join(f"{n} by {k}" for k, n in sorted(info["matched_by"].items()))
+    typer.echo(
+        f"{kind}: {info['matched']:,} of {info['rows']:,} rows matched ({how}); "
+        f"{info['liked']:,} liked, {info['disliked']:,} disliked"
+    )
+    if info["unmatched"]:
+        reasons = ", ".join(f"{n:,} {k}" for k, n in info["unmatched"].items())
+        typer.echo(f"not used: {reasons}")
+        for example in info["unmatched_examples"][:5]:
+            typer.echo(f"  {example}")
 
 
 def neighbours_json(
@@ -122,13 +171,29 @@ def print_show(info: dict[str, Any]) -> None:
     typer.echo("  nearest: " + "; ".join(f"{n['title']} ({n['year']})" for n in info["neighbours"]))
 
 
+def _score(s: dict[str, Any] | None) -> str:
+    if not s:
+        return "-"
+    return (
+        f"HR@10 {s['hr_at_10']:.3f} ± {s['hr_at_10_ci95']:.3f}  "
+        f"NDCG@10 {s['ndcg_at_10']:.3f} ± {s['ndcg_at_10_ci95']:.3f}"
+    )
+
+
 def print_evaluate(result: dict[str, Any]) -> None:
-    """Every figure of ``movierec evaluate``."""
+    """Every figure of ``movierec evaluate``, each beside its baselines."""
     e = result["embedding"]
-    parts = "content + collaborative" if e["collaborative"] else "content only"
-    typer.echo(f"embedding: {e['encoder']} text, {parts}")
-    if e["collaborative"] and not e["holdout"]:
-        typer.echo("  warning: loaded with --no-holdout, so the ranking figures are optimistic")
+    blend = (e.get("blend") or {}).get("similar") or {}
+    weights = ", ".join(f"{k} {v:g}" for k, v in blend.items())
+    typer.echo(
+        f"vectors: {e['encoder']} content; creators; "
+        + (
+            f"collaborative factors for {e['rated_movies']:,} rated films"
+            if e["collaborative"]
+            else "no ratings"
+        )
+        + (f"; similar blend: {weights}" if weights else "")
+    )
     c = result["classifier"]
     if c["micro_f1"] is None:
         typer.echo("classifier: none (too few labelled movies); the labels are the prediction")
@@ -138,21 +203,45 @@ def print_evaluate(result: dict[str, Any]) -> None:
             f"macro-F1 {c['macro_f1']:.3f}"
         )
         typer.echo("  " + ", ".join(f"{g} {f:.2f}" for g, f in c["per_genre"].items()))
+    for kind, label in (("franchise", "franchise kin"), ("creators", "same-director kin")):
+        k = (result.get("kin") or {}).get(kind)
+        if not k:
+            continue
+        typer.echo(
+            f"{label} in the top 10 ({k['films_measured']:,} of {k['films_with_kin']:,} films; "
+            "HR = any, recall = share of its kin):"
+        )
+        for name in ("similar", "tfidf"):
+            s = k[name]
+            typer.echo(
+                f"  {name:<14} HR@10 {s['hr_at_10']:.3f} ± {s['hr_at_10_ci95']:.3f}  "
+                f"recall@10 {s['recall_at_10']:.3f}"
+            )
+    split = result.get("time_split")
+    if split and "skipped" in split:
+        typer.echo(f"time split: skipped, {split['skipped']}")
+    elif split:
+        typer.echo(
+            f"time split ({split['users']} users; models trained on the first "
+            f"{split['earlier_share']:.0%} of each user's ratings; a hit = a later like):"
+        )
+        for part, ours in (("item_to_item", "similar"), ("history", "recommend")):
+            typer.echo(f"  {part.replace('_', ' ')}:")
+            for name, s in split[part].items():
+                mark = "*" if name == ours else " "
+                typer.echo(f"   {mark}{name:<13} {_score(s)}")
     r = result["ranking"]
     if r is None:
-        typer.echo("ranking: no ratings loaded")
+        typer.echo("leave-last-out: no ratings loaded")
     else:
-        typer.echo(f"ranking, leave-last-out over {r['users']} users (like = rating >= 4):")
+        typer.echo(f"leave-last-out over {r['users']} users (like = rating >= 4):")
         rows = [
             ("similar", r),
             ("popularity", r["baselines"]["popularity"]),
             ("random", r["baselines"]["random"]),
         ]
         for name, s in rows:
-            typer.echo(
-                f"  {name:<11} HR@10 {s['hr_at_10']:.4f} ± {s['hr_at_10_ci95']:.4f}   "
-                f"NDCG@10 {s['ndcg_at_10']:.4f} ± {s['ndcg_at_10_ci95']:.4f}"
-            )
+            typer.echo(f"   {name:<13} {_score(s)}")
     typer.echo(
         f"genre agreement (top-10 sharing a labelled genre): {result['genre_agreement']:.3f}"
     )

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
 
@@ -96,11 +97,22 @@ def similar(
 @app.command()
 def recommend(
     like: Annotated[
-        list[str], typer.Option("--like", metavar="TITLE", help="A movie you liked (repeatable).")
-    ],
+        list[str] | None,
+        typer.Option("--like", metavar="TITLE", help="A movie you liked (repeatable)."),
+    ] = None,
     dislike: Annotated[
         list[str] | None,
         typer.Option("--dislike", metavar="TITLE", help="A movie you did not like (repeatable)."),
+    ] = None,
+    history: Annotated[
+        Path | None,
+        typer.Option(
+            "--history",
+            metavar="FILE",
+            help="Your viewing history: a Letterboxd export (.zip or its CSVs), IMDb "
+            "ratings.csv, Trakt ratings-movies.json / watched-movies.json, or a CSV of "
+            "title, year, rating.",
+        ),
     ] = None,
     k: K = 10,
     year_from: YearFrom = None,
@@ -116,42 +128,73 @@ def recommend(
     explain: Explain = False,
     as_json: JsonFlag = False,
 ) -> None:
-    """Movies for a taste: several liked (and disliked) movies, the inputs excluded.
+    """Movies for you: from your viewing history, or from films you liked and disliked.
 
-    The query vector is the mean embedding of the liked movies minus half the mean of the
-    disliked ones; the genre filter is the union of the liked movies' predicted genres.
+    Films match the catalogue by imdb id, else by title within a year. Liked films (3.5 of 5,
+    7 of 10, or more) pull, disliked ones (2 of 5, 4 of 10, or less) push away; newer ones
+    weigh a little more. Nothing you have seen is recommended.
 
     \b
-    Example: movierec recommend --like "The Matrix" --like "Heat (1995)"
-    Example: movierec recommend --like "Alien" --dislike "Titanic (1997)" -k 5
+    Example: movierec recommend --history letterboxd-export.zip --explain
+    Example: movierec recommend --like "The Matrix" --dislike "Titanic (1997)"
     """
-    from movierec.cli.output import neighbours_json, print_json, print_neighbours
+    from movierec.cli.output import (
+        history_json,
+        neighbours_json,
+        print_history,
+        print_json,
+        print_neighbours,
+    )
     from movierec.database.connection import connect
     from movierec.query.explain import explain as explain_results
-    from movierec.query.recommend import recommend as run_recommend
+    from movierec.query.explain import led_by
+    from movierec.query.recommend import recommend_history
+    from movierec.query.search import resolve_title
+    from movierec.records import HistoryRow, Reject
 
+    if not like and not history:
+        raise MovierecError("give --history FILE, or at least one --like TITLE")
     options = dict(locals())
+    kind, rows, rejects = "likes", list[HistoryRow](), list[Reject]()
+    if history is not None:
+        from movierec.sources.history import read_history
+
+        kind, rows, rejects = read_history(history)
     with connect(database_url()) as conn:
         wanted = filters(conn, options)
-        taste, neighbours = run_recommend(conn, like, dislike or [], k=k, filters=wanted)
-        reasons = (
-            explain_results(conn, [m.id for m in taste.liked], neighbours) if explain else None
-        )
+        liked = [resolve_title(conn, t)[0] for t in like or []]
+        disliked = [resolve_title(conn, t)[0] for t in dislike or []]
+        both = {m.id for m in liked} & {m.id for m in disliked}
+        if both:
+            names = ", ".join(f"{m.title} ({m.year})" for m in liked if m.id in both)
+            raise MovierecError(f"{names}: both liked and disliked; keep it on one side")
+        rows += [HistoryRow(movie_id=m.id, rating=5.0, where="--like") for m in liked]
+        rows += [HistoryRow(movie_id=m.id, rating=1.0, where="--dislike") for m in disliked]
+        matched, neighbours = recommend_history(conn, rows, k=k, filters=wanted)
+        reasons = leaders = None
+        if explain:
+            reasons = explain_results(conn, matched.ids, neighbours, blend="history")
+            leaders = led_by(conn, _weights(matched), neighbours)
     if as_json:
-        print_json(
-            {
-                "liked": [{"id": m.id, "title": m.title, "year": m.year} for m in taste.liked],
-                "disliked": [
-                    {"id": m.id, "title": m.title, "year": m.year} for m in taste.disliked
-                ],
-                "genres": taste.genres,
-                "results": neighbours_json(neighbours, reasons),
-            }
-        )
+        data = history_json(kind, matched, rejects)
+        data["results"] = neighbours_json(neighbours, reasons)
+        if leaders is not None:
+            for row in data["results"]:
+                row["explain"]["led_by"] = leaders.get(row["id"], [])
+        print_json(data)
         return
-    names = ", ".join(f"{m.title} ({m.year})" for m in taste.liked)
-    typer.echo(f"For a taste for {names}; genres: {', '.join(taste.genres) or 'any'}")
-    print_neighbours(neighbours, reasons)
+    print_history(kind, matched, rejects)
+    print_neighbours(neighbours, reasons, leaders)
+
+
+def _weights(history: Any) -> list[tuple[int, float]]:
+    """Each matched film and its pull (rating - 2.5, a mild 0.5 without a rating)."""
+    weight: dict[int, float] = {}
+    for m in history.matches:
+        if m.movie_id is not None:
+            r = m.row.rating
+            weight[m.movie_id] = (r - 2.5) if r is not None else 0.5
+    return sorted(weight.items())
 
 
 @app.command()
@@ -216,7 +259,8 @@ def show(
         movie, neighbours = run_similar(conn, title, year=year, movie_id=movie_id, k=k)
         info = details(conn, [movie.id])[movie.id]
     info["neighbours"] = [
-        {"id": n.id, "title": n.title, "year": n.year, "distance": n.distance} for n in neighbours
+        {"id": n.id, "title": n.title, "year": n.year, "score": round(n.score, 4)}
+        for n in neighbours
     ]
     if as_json:
         print_json(info)

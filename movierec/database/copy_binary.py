@@ -19,6 +19,7 @@ HEADER = b"PGCOPY\n\xff\r\n\x00" + struct.pack("!ii", 0, 0)
 TRAILER = struct.pack("!h", -1)
 NULL = struct.pack("!i", -1)
 TEXT_OID = 25
+INT4_OID = 23
 _EPOCH_DATE = dt.date(2000, 1, 1).toordinal()
 _EPOCH_TS = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 _EMPTY_TEXT_ARRAY = struct.pack("!iiii", 12, 0, 0, TEXT_OID)  # length, ndim 0, flags, oid
@@ -83,6 +84,27 @@ def _vector(value: Any) -> bytes:
     return _vector_head.pack(4 + 4 * array.size, array.size, 0) + array.tobytes()
 
 
+def _int4_array(value: Any) -> bytes:
+    # One dimension, no NULLs, int4 elements, each length-prefixed (4 bytes).
+    items = np.asarray(value, dtype=">i4")
+    if items.size == 0:
+        return struct.pack("!iiii", 12, 0, 0, INT4_OID)
+    body = struct.pack("!iiiii", 1, 0, INT4_OID, items.size, 1)
+    cells = np.empty((items.size, 2), dtype=">i4")
+    cells[:, 0] = 4
+    cells[:, 1] = items
+    return struct.pack("!i", len(body) + cells.nbytes) + body + cells.tobytes()
+
+
+def _sparsevec(value: Any) -> bytes:
+    # pgvector's binary sparsevec: dims, non-zeros, an unused 0, then 0-based indices and
+    # float4 values (big-endian). ``value`` has ``indices``, ``values`` and ``dims``.
+    indices = np.asarray(value.indices, dtype=">i4")
+    values = np.asarray(value.values, dtype=">f4")
+    head = struct.pack("!iiii", 12 + 8 * indices.size, value.dims, indices.size, 0)
+    return head + indices.tobytes() + values.tobytes()
+
+
 def _date(value: dt.date) -> bytes:
     return _i4.pack(4, value.toordinal() - _EPOCH_DATE)
 
@@ -101,8 +123,10 @@ ENCODERS: dict[str, Encoder] = {
     "float4": _float4,
     "text": _text,
     "text[]": _text_array,
+    "int4[]": _int4_array,
     "jsonb": _jsonb,
     "vector": _vector,
+    "sparsevec": _sparsevec,
     "date": _date,
     "timestamptz": _timestamptz,
 }

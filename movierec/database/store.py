@@ -76,6 +76,7 @@ class ModelRow:
     source: str
     doc2vec: bytes
     classifier: bytes
+    creators: bytes
     genre_vocab: list[str]
     thresholds: list[float]
     params: dict[str, Any]
@@ -272,6 +273,7 @@ def swap(
             "source": model.source,
             "doc2vec": model.doc2vec,
             "classifier": model.classifier,
+            "creators": model.creators,
             "genre_vocab": model.genre_vocab,
             "thresholds": model.thresholds,
             "params": Jsonb(model.params),

@@ -14,6 +14,7 @@ from movierec.database import queries, store
 from movierec.errors import MovierecError
 from movierec.pipeline import models
 from movierec.records import MovieRecord, Reject, nul_field, record_values
+from movierec.vectors.creators import SparseRow
 
 ADDED_SOURCE = "added"
 MAX_FILE_BYTES = 50 * 2**20
@@ -115,9 +116,11 @@ def add_movies(conn: psycopg.Connection[Any], records: list[MovieRecord]) -> lis
     text = stored.text_vectors(records)
     scores, predicted = stored.genre_scores(records, text)
     vectors = stored.vectors(records, text, scores)
+    creators = stored.creators_vectors(records)
     added = []
     for i, record in enumerate(records):
         values = record_values(record)
+        sparse = creators[i]
         # Keyed by title and year, so the same movie added twice breaks the unique key.
         values["source_id"] = f"{record.title.casefold()}|{record.year or ''}"
         values.update(
@@ -127,6 +130,8 @@ def add_movies(conn: psycopg.Connection[Any], records: list[MovieRecord]) -> lis
                 {g: round(float(p), 4) for g, p in zip(stored.genres, scores[i], strict=True)}
             ),
             embedding=vectors[i],
+            creators=_sparse(sparse),
+            creator_keys=sparse.indices.tolist() if sparse is not None else None,
         )
         try:
             inserted = conn.execute(queries.get("store", "insert_movie").sql, values).fetchone()
@@ -140,6 +145,15 @@ def add_movies(conn: psycopg.Connection[Any], records: list[MovieRecord]) -> lis
     store.refresh_genre_counts(conn)
     conn.commit()
     return added
+
+
+def _sparse(row: SparseRow | None) -> Any:
+    """A creators vector as psycopg sends it (pgvector's SparseVector)."""
+    if row is None:
+        return None
+    from pgvector import SparseVector
+
+    return SparseVector(dict(zip(row.indices.tolist(), row.values.tolist(), strict=True)), row.dims)
 
 
 def _refuse_known(conn: psycopg.Connection[Any], records: list[MovieRecord]) -> None:

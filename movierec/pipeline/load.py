@@ -1,4 +1,4 @@
-"""``movierec load``: source → catalogue → tokens → text vectors → genres → stored vectors → COPY.
+"""``movierec load``: source → catalogue → tokens → text vectors → genres → vectors → COPY.
 
 Each stage is a function below, in the order :func:`load` runs them. Everything the database
 sees happens in one transaction at the end (:func:`write`), so a failed load changes nothing.
@@ -11,7 +11,7 @@ import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -34,10 +34,11 @@ from movierec.records import (
     Reject,
     nul_field,
 )
-from movierec.sources import Source, open_source
+from movierec.sources import open_source
 from movierec.text.corpus import Corpus
 from movierec.vectors.collaborative import CollaborativeParams
-from movierec.vectors.content import HybridParams, Layout, Projection
+from movierec.vectors.content import ContentParams, Projection
+from movierec.vectors.creators import CreatorsModel, SparseRow
 from movierec.vectors.doc2vec import Doc2VecParams
 
 logger = logging.getLogger(__name__)
@@ -72,9 +73,9 @@ class LoadOptions:
     """The text embedding: doc2vec or minilm."""
     doc2vec: Doc2VecParams = field(default_factory=Doc2VecParams)
     classifier: ClassifierParams = field(default_factory=ClassifierParams)
-    hybrid: HybridParams = field(default_factory=HybridParams)
+    content: ContentParams = field(default_factory=ContentParams)
     collaborative: CollaborativeParams | None = field(default_factory=CollaborativeParams)
-    """None leaves ratings out of the embedding (content only)."""
+    """None: no collaborative factors, even when the source has ratings."""
     show_progress: bool = True
     """Progress bars on stderr."""
 
@@ -147,14 +148,37 @@ class Genres:
 class StoredVectors:
     """The vectors COPY writes, and how they were made."""
 
-    vectors: FloatArray
-    layout: Layout
+    embedding: FloatArray
+    """The dense content embedding, one row per movie."""
     projection: Projection
-    rated: int
+    factors: FloatArray
+    """Collaborative factors (zero rows for unrated movies)."""
+    rated: npt.NDArray[np.bool_]
+    creators: list[SparseRow | None]
+    creators_model: CreatorsModel
 
 
-def load(source_spec: str | None, dsn: str, options: LoadOptions | None = None) -> LoadResult:
-    """Read a source, train the models and replace the loaded catalogue in one transaction.
+class MovieSource(Protocol):
+    """What a load reads: movies and ratings (or rejects), and names for messages."""
+
+    @property
+    def name(self) -> str:
+        """Stored in ``movies.source``."""
+
+    @property
+    def label(self) -> str:
+        """How messages name it (a file's path)."""
+
+    def movies(self) -> Iterator[MovieRecord | Reject]: ...
+
+    def ratings(self) -> Iterator[Rating | Reject]: ...
+
+
+def load(
+    source_spec: str | MovieSource | None, dsn: str, options: LoadOptions | None = None
+) -> LoadResult:
+    """Read a source (a sample name, a file or folder, or a MovieSource), train the models
+    and replace the loaded catalogue in one transaction.
 
     The previous catalogue stays queryable throughout and is kept if anything fails. With
     ``options.append``, the loaded movies and ratings are kept and the source's added.
@@ -165,9 +189,16 @@ def load(source_spec: str | None, dsn: str, options: LoadOptions | None = None) 
             f"unknown encoder {options.encoder!r}; choose one of {', '.join(ENCODERS)}"
         )
     stages = Stages(show=options.show_progress)
-    source = open_source(
-        source_spec, format=options.format, mapping=options.mapping, genre_sep=options.genre_sep
-    )
+    source: MovieSource
+    if source_spec is None or isinstance(source_spec, str):
+        source = open_source(
+            source_spec,
+            format=options.format,
+            mapping=options.mapping,
+            genre_sep=options.genre_sep,
+        )
+    else:
+        source = source_spec
     with stages.stage("migrate"):
         migrate.upgrade(dsn)
     with (
@@ -176,31 +207,22 @@ def load(source_spec: str | None, dsn: str, options: LoadOptions | None = None) 
         store.load_lock(conn),
     ):
         catalogue = read(conn, source, rejects, options.append, stages)
-        hybrid = options.hybrid
-        if hybrid.text_weight is None:
+        content = options.content
+        if content.text_weight is None:
             from movierec.vectors.content import auto_text_weight
 
-            hybrid = dataclasses.replace(hybrid, text_weight=auto_text_weight(catalogue.records))
+            content = dataclasses.replace(content, text_weight=auto_text_weight(catalogue.records))
         documents = tokenize(catalogue, stages)
         text = embed_text(catalogue, documents, options, stages)
         genres = classify(catalogue, documents, text.vectors, options.classifier, stages)
-        if hybrid.genre_spectrum:
+        if content.genre_spectrum:
             train_spectrum(catalogue, genres, text.vectors, stages)
         ratings = stage_ratings(conn, source, catalogue, rejects, options.append, stages)
-        stored = combine(
-            catalogue, text.vectors, genres, hybrid, options.collaborative, ratings, stages
+        stored = vectors(
+            catalogue, text.vectors, genres, content, options.collaborative, ratings, stages
         )
-        model = models.model_row(
-            source.name,
-            options,
-            hybrid,
-            text,
-            genres,
-            stored.layout,
-            stored.projection,
-            stored.rated,
-        )
-        model_id, rating_count = write(conn, catalogue, stored.vectors, genres, model, stages)
+        model = models.model_row(source.name, options, content, text, genres, stored)
+        model_id, rating_count = write(conn, catalogue, stored, genres, model, stages)
     return LoadResult(
         source=source.name,
         movies=len(catalogue),
@@ -219,7 +241,7 @@ def load(source_spec: str | None, dsn: str, options: LoadOptions | None = None) 
 
 def read(
     conn: psycopg.Connection[Any],
-    source: Source,
+    source: MovieSource,
     rejects: RejectLog,
     append: bool,
     stages: Stages,
@@ -377,7 +399,7 @@ def train_spectrum(catalogue: Catalogue, genres: Genres, text: FloatArray, stage
 
 def stage_ratings(
     conn: psycopg.Connection[Any],
-    source: Source,
+    source: MovieSource,
     catalogue: Catalogue,
     rejects: RejectLog,
     append: bool,
@@ -422,49 +444,49 @@ def _rating_rows(
         yield (item.user_id, movie_id, item.rating, item.rated_at)
 
 
-def combine(
+def vectors(
     catalogue: Catalogue,
     text: FloatArray,
     genres: Genres,
-    hybrid: HybridParams,
+    content: ContentParams,
     collaborative: CollaborativeParams | None,
     ratings: list[RatingRow],
     stages: Stages,
 ) -> StoredVectors:
-    """The stored vectors: content (genres, year, text; PCA) beside what users rate together."""
-    from movierec.vectors import content
-    from movierec.vectors.collaborative import item_vectors
+    """The three vectors of every movie: content (genres, year, text; PCA to 100 dims),
+    creators (sparse TF-IDF of people, title prefixes, keywords, genres) and, when there are
+    ratings, collaborative factors."""
+    from movierec.text.creators import creator_tokens
+    from movierec.vectors import content as content_vectors
+    from movierec.vectors.collaborative import FACTOR_DIMS, item_factors
 
-    with stages.stage("vectors") as advance:
-        rated = np.zeros(len(catalogue), dtype=bool)
-        collab = np.zeros((len(catalogue), 0), dtype=np.float32)
-        if collaborative is not None and ratings:
-            collab, rated = item_vectors(ratings, catalogue.ids, collaborative)
-        collab_dims = collab.shape[1] if rated.any() else 0
-        layout = Layout(
-            content_dims=EMBEDDING_DIMS - collab_dims,
-            collaborative_dims=collab_dims,
-            content_share=hybrid.content_share if collab_dims else 1.0,
-        )
-        features = content.features_of(
+    with stages.stage("vectors", total=3) as advance:
+        features = content_vectors.features_of(
             text,
             catalogue.genres,
             catalogue.years,
             genres.probabilities,
             genres.vocabulary,
-            hybrid,
+            content,
             genres.spectrum,
         )
-        projection = Projection.fit(features, layout.content_dims)
-        vectors = projection.apply(features)
-        if collab_dims:
-            vectors = content.combine(vectors, collab, rated, layout.content_share)
-        advance(len(catalogue))
-    return StoredVectors(vectors, layout, projection, int(rated.sum()))
+        projection = Projection.fit(features, EMBEDDING_DIMS)
+        embedding = projection.apply(features)
+        del features
+        advance(1)
+        factors = np.zeros((len(catalogue), FACTOR_DIMS), dtype=np.float32)
+        rated = np.zeros(len(catalogue), dtype=bool)
+        if collaborative is not None and ratings:
+            factors, rated = item_factors(ratings, catalogue.ids, collaborative)
+        advance(1)
+        creators_model = CreatorsModel.fit(creator_tokens(r) for r in catalogue.records)
+        creators = [creators_model.vector(creator_tokens(r)) for r in catalogue.records]
+        advance(1)
+    return StoredVectors(embedding, projection, factors, rated, creators, creators_model)
 
 
 def _movie_rows(
-    catalogue: Catalogue, vectors: FloatArray, genres: Genres
+    catalogue: Catalogue, stored: StoredVectors, genres: Genres
 ) -> Iterator[tuple[Any, ...]]:
     # Predicted genres and scores are made row by row: as Python lists and dicts they would
     # take about 1.5 KB per movie, which a million-movie load cannot afford all at once.
@@ -482,14 +504,18 @@ def _movie_rows(
                 strict=True,
             )
         )
-        made["embedding"] = vectors[i]
+        made["embedding"] = stored.embedding[i]
+        creators = stored.creators[i]
+        made["creators"] = creators
+        made["creator_keys"] = creators.indices if creators is not None else None
+        made["factors"] = stored.factors[i] if stored.rated[i] else None
         yield tuple(made[name] if attr is None else getattr(record, attr) for name, attr in order)
 
 
 def write(
     conn: psycopg.Connection[Any],
     catalogue: Catalogue,
-    vectors: FloatArray,
+    stored: StoredVectors,
     genres: Genres,
     model: store.ModelRow,
     stages: Stages,
@@ -500,7 +526,7 @@ def write(
     rating_indexes = store.index_definitions(conn, store.RATINGS)
     with stages.stage("copy", total=len(catalogue)) as advance:
         store.create_staging(conn, store.MOVIES)
-        store.copy_rows(conn, _movie_rows(catalogue, vectors, genres), advance)
+        store.copy_rows(conn, _movie_rows(catalogue, stored, genres), advance)
     with stages.stage("index", total=len(movie_indexes) + len(rating_indexes)) as advance:
         store.build_indexes(conn, movie_indexes, advance, store.MOVIES)
         store.build_indexes(conn, rating_indexes, advance, store.RATINGS)

@@ -1,9 +1,10 @@
 """The trained models as the ``models`` table keeps them, and back: what ``add`` embeds with.
 
 One row holds the Doc2Vec model (pickled gensim), the classifier with the genre-spectrum model
-beside it when there is one (``torch.save`` of their tensors), the genre vocabulary and
-thresholds, and in ``params`` everything else needed to embed a new movie the way the load
-embedded the catalogue: the text mean, the content projection and the layout.
+beside it when there is one (``torch.save`` of their tensors), the creators vocabulary and
+IDF (compressed JSON), the genre vocabulary and thresholds, and in ``params`` everything else
+needed to embed a new movie the way the load embedded the catalogue (the text mean, the
+content projection) and the blend weights the similarity query reads.
 """
 
 from __future__ import annotations
@@ -17,11 +18,12 @@ import numpy.typing as npt
 
 from movierec.classifier import ClassifierParams, TrainedClassifier
 from movierec.database.store import ModelRow
-from movierec.records import MovieRecord
-from movierec.vectors.content import HybridParams, Layout, Projection
+from movierec.records import EMBEDDING_DIMS, MovieRecord
+from movierec.vectors.content import ContentParams, Projection
+from movierec.vectors.creators import CreatorsModel, SparseRow
 
 if TYPE_CHECKING:
-    from movierec.pipeline.load import Genres, LoadOptions, TextVectors
+    from movierec.pipeline.load import Genres, LoadOptions, StoredVectors, TextVectors
 
 FloatArray = npt.NDArray[np.float32]
 
@@ -31,20 +33,20 @@ TEXT = "title, overview, tagline, keywords, people, language, country, decade; n
 def model_row(
     source: str,
     options: LoadOptions,
-    hybrid: HybridParams,
+    content: ContentParams,
     text: TextVectors,
     genres: Genres,
-    layout: Layout,
-    projection: Projection,
-    rated: int,
+    stored: StoredVectors,
 ) -> ModelRow:
     """What the models table stores for one load."""
+    from movierec import blend
     from movierec.vectors import doc2vec
 
     return ModelRow(
         source=source,
         doc2vec=doc2vec.to_bytes(text.doc2vec) if text.doc2vec is not None else b"",
         classifier=classifier_bytes(genres.fitted, genres.spectrum),
+        creators=stored.creators_model.to_bytes(),
         genre_vocab=genres.vocabulary,
         thresholds=[float(t) for t in genres.fitted.thresholds] if genres.fitted else [],
         params={
@@ -57,12 +59,13 @@ def model_row(
             "embedding_mean": [round(float(v), 7) for v in text.mean],
             "text": TEXT,
             "classifier_inputs": f"TF-IDF token bag (linear) + {options.encoder} embedding (MLP)",
-            "hybrid": hybrid.as_dict(),
+            "content": content.as_dict(),
             "spectrum": genres.spectrum_params,
             "collaborative": options.collaborative.as_dict() if options.collaborative else None,
-            "layout": layout.as_dict(),
-            "projection": projection.as_json(),
-            "rated_movies": rated,
+            "projection": stored.projection.as_json(),
+            "rated_movies": int(stored.rated.sum()),
+            "creators_dims": stored.creators_model.dims,
+            "blend": blend.for_catalogue(bool(stored.rated.any())),
         },
         metrics=genres.metrics,
     )
@@ -93,9 +96,10 @@ class StoredModels:
     classifier: TrainedClassifier | None
     spectrum: Any
     doc2vec: Any
-    hybrid: HybridParams
+    content: ContentParams
     projection: Projection
-    layout: Layout
+    content_dims: int
+    creators: CreatorsModel | None
 
     @property
     def encoder(self) -> str:
@@ -137,7 +141,6 @@ class StoredModels:
         self, records: list[MovieRecord], text: FloatArray, scores: FloatArray
     ) -> FloatArray:
         """Stored vectors of new movies: content only, like the catalogue's unrated movies."""
-        from movierec.records import EMBEDDING_DIMS
         from movierec.vectors import content
 
         features = content.features_of(
@@ -146,17 +149,27 @@ class StoredModels:
             [r.year for r in records],
             scores,
             self.genres,
-            self.hybrid,
+            self.content,
             self.spectrum,
         )
         out = np.zeros((len(records), EMBEDDING_DIMS), dtype=np.float32)
-        out[:, : self.layout.content_dims] = self.projection.apply(features)
+        out[:, : self.content_dims] = self.projection.apply(features)
         return out
+
+    def creators_vectors(self, records: list[MovieRecord]) -> list[SparseRow | None]:
+        """New movies' creators vectors, in the catalogue's vocabulary."""
+        if self.creators is None:
+            return [None] * len(records)
+        from movierec.text.creators import creator_tokens
+
+        return [self.creators.vector(creator_tokens(r)) for r in records]
 
 
 def restore(row: tuple[Any, ...]) -> StoredModels:
-    """The models of a ``current_model`` row (sql/store.sql)."""
-    doc2vec_bytes, classifier_blob, vocab, thresholds, params = row
+    """The models of a ``current_model`` row (sql/store.sql); catalogues loaded by 0.9.0 and
+    earlier stored a hybrid embedding (content, then collaborative dimensions) and no
+    creators vocabulary."""
+    doc2vec_bytes, classifier_blob, creators_blob, vocab, thresholds, params = row
     genres = list(vocab)
     text_dims = int(params.get("text_dims", params["doc2vec"]["vector_size"]))
     fitted, spectrum = None, None
@@ -175,6 +188,7 @@ def restore(row: tuple[Any, ...]) -> StoredModels:
             spectrum = spectrum_model.from_state(
                 saved["spectrum"], len(genres), text_dims, params["spectrum"]
             )
+    content = params.get("content") or params.get("hybrid") or {}
     d2v = None
     if params.get("encoder", "doc2vec") == "doc2vec":
         from movierec.vectors import doc2vec
@@ -186,7 +200,11 @@ def restore(row: tuple[Any, ...]) -> StoredModels:
         classifier=fitted,
         spectrum=spectrum,
         doc2vec=d2v,
-        hybrid=HybridParams(**params["hybrid"]),
+        content=ContentParams(**{k: v for k, v in content.items() if k in _CONTENT_FIELDS}),
         projection=Projection.from_json(params["projection"]),
-        layout=Layout(**params["layout"]),
+        content_dims=int((params.get("layout") or {}).get("content_dims", EMBEDDING_DIMS)),
+        creators=CreatorsModel.from_bytes(bytes(creators_blob)) if creators_blob else None,
     )
+
+
+_CONTENT_FIELDS = set(ContentParams.__dataclass_fields__)

@@ -58,19 +58,24 @@ def _functions() -> dict[str, SqlFunction]:
                 "similar",
                 "similar_to_vector",
                 SIMILAR_ARGS,
-                "id bigint, title text, year integer, genres text[], distance double precision",
+                "id bigint, title text, year integer, genres text[], score double precision, "
+                "content double precision, creators double precision, ratings double precision",
                 SEARCH_SETTINGS,
             ),
             SqlFunction(
-                "movierec_taste",
-                "similar",
-                "taste_vector",
-                [
-                    ("liked_ids", "liked", "bigint[]"),
-                    ("disliked_ids", "disliked", "bigint[]"),
-                    ("dislike_weight", "dislike_weight", "real default 0.5"),
-                ],
-                "embedding vector, genres text[]",
+                "movierec_match_history",
+                "history",
+                "match_history",
+                [("history", "history", "jsonb")],
+                "row_number integer, movie_id bigint, how text, rating real, watched date",
+                {},
+            ),
+            SqlFunction(
+                "movierec_history_vectors",
+                "history",
+                "history_vectors",
+                [("history", "history", "jsonb")],
+                "embedding vector, creators sparsevec, factors vector, ids bigint[]",
                 {},
             ),
             SqlFunction(
@@ -88,6 +93,8 @@ def _functions() -> dict[str, SqlFunction]:
 
 SIMILAR_ARGS = [
     ("query_embedding", "embedding", "vector"),
+    ("query_creators", "creators", "sparsevec"),
+    ("query_factors", "factors", "vector"),
     ("query_genres", "genres", "text[]"),
     ("exclude_id", "exclude_id", "bigint"),
     ("k", "k", "integer default 10"),
@@ -101,8 +108,12 @@ SIMILAR_ARGS = [
     ("required_genres", "required_genres", "text[] default null"),
     ("excluded_genres", "excluded_genres", "text[] default null"),
     ("movie_language", "language", "text default null"),
+    ("blend", "blend", "text default 'similar'"),
+    ("w_content", "w_content", "real default null"),
+    ("w_creators", "w_creators", "real default null"),
+    ("w_ratings", "w_ratings", "real default null"),
 ]
-"""movierec_similar_to()'s arguments (its signature since revision 0003)."""
+"""movierec_similar_to()'s arguments (since revision 0006)."""
 
 
 def function(name: str) -> SqlFunction:

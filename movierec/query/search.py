@@ -27,6 +27,17 @@ _TITLE_YEAR = re.compile(r"^(?P<title>.*\S)\s*\((?P<year>\d{4})\)\s*$")
 
 
 @dataclass(frozen=True)
+class QueryVectors:
+    """What the similarity query starts from: a film's (or a history's) three vectors."""
+
+    embedding: Any
+    creators: Any = None
+    """The sparse creators vector (pgvector SparseVector), None if the film has none."""
+    factors: Any = None
+    """The collaborative factors, None for a film nobody rated."""
+
+
+@dataclass(frozen=True)
 class QueryMovie:
     """The movie a recommendation starts from."""
 
@@ -68,10 +79,14 @@ def _movie(row: dict[str, Any]) -> QueryMovie:
     )
 
 
+def _vectors(row: dict[str, Any]) -> QueryVectors:
+    return QueryVectors(row["embedding"], row.get("creators"), row.get("factors"))
+
+
 def resolve_title(
     conn: psycopg.Connection[Any], title: str, year: int | None = None
-) -> tuple[QueryMovie, Any]:
-    """Find the one movie called ``title`` (case-insensitive), with its embedding.
+) -> tuple[QueryMovie, QueryVectors]:
+    """Find the one movie called ``title`` (case-insensitive), with its vectors.
 
     Raises :class:`NotFoundError` with the closest titles, or :class:`AmbiguousTitleError` with
     the candidates when several movies share the title and no ``year`` tells them apart.
@@ -101,16 +116,16 @@ def resolve_title(
                 else "pick one by its id (--id)"
             )
             raise AmbiguousTitleError(f"{len(rows)} movies are titled {title!r}; {how}", candidates)
-    return _movie(rows[0]), rows[0]["embedding"]
+    return _movie(rows[0]), _vectors(rows[0])
 
 
-def movie_by_id(conn: psycopg.Connection[Any], movie_id: int) -> tuple[QueryMovie, Any]:
-    """The movie with this id, with its embedding (for namesakes a title cannot tell apart)."""
+def movie_by_id(conn: psycopg.Connection[Any], movie_id: int) -> tuple[QueryMovie, QueryVectors]:
+    """The movie with this id, with its vectors (for namesakes a title cannot tell apart)."""
     with conn.cursor(row_factory=dict_row) as cur:
         row = cur.execute(queries.get("movies", "find_by_id").sql, {"id": movie_id}).fetchone()
     if row is None:
         raise NotFoundError(f"no movie has id {movie_id}", [])
-    return _movie(row), row["embedding"]
+    return _movie(row), _vectors(row)
 
 
 def resolve_ids(conn: psycopg.Connection[Any], titles: list[str]) -> list[int]:

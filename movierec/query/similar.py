@@ -11,7 +11,14 @@ from psycopg.rows import dict_row
 
 from movierec.database import queries
 from movierec.errors import MovierecError
-from movierec.query.search import QueryMovie, check_k, check_text, movie_by_id, resolve_title
+from movierec.query.search import (
+    QueryMovie,
+    QueryVectors,
+    check_k,
+    check_text,
+    movie_by_id,
+    resolve_title,
+)
 from movierec.query.settings import set_local
 
 # Session settings for the similarity query; the SQL function movierec_similar_to() carries the
@@ -98,45 +105,81 @@ class Filters:
 
 @dataclass(frozen=True)
 class Neighbour:
-    """One recommended movie and its cosine distance to the query."""
+    """One recommended movie: its blended score and the three parts' similarities."""
 
     id: int
     title: str
     year: int | None
     genres: list[str]
-    distance: float
+    score: float
+    """The blend: content, creators and ratings similarities, weighted (higher is closer)."""
+    content: float
+    """Cosine of the dense content embeddings (genres, year, text)."""
+    creators: float
+    """Cosine of the sparse creators vectors (people, franchise, keywords, genres)."""
+    ratings: float
+    """Factor inner product over the query's length (0 without ratings)."""
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Blend weights that override the stored ones (None: the load's own)."""
+
+    content: float | None = None
+    creators: float | None = None
+    ratings: float | None = None
 
 
 def similarity_params(
-    embedding: Any,
+    vectors: QueryVectors | Any,
     genres: list[str],
     exclude_id: int | None = None,
     k: int = 10,
     filters: Filters | None = None,
+    blend: str = "similar",
+    weights: Weights | None = None,
 ) -> dict[str, Any]:
-    """The parameters of sql/similar.sql's similarity query; unused filters are NULL."""
+    """The parameters of sql/similar.sql's similarity query; unused filters are NULL.
+
+    ``vectors`` may be a bare dense embedding (the other parts then play no role)."""
+    if not isinstance(vectors, QueryVectors):
+        vectors = QueryVectors(vectors)
     params = (filters or Filters()).params()
-    params.update(embedding=embedding, genres=genres, exclude_id=exclude_id, k=k)
+    w = weights or Weights()
+    params.update(
+        embedding=vectors.embedding,
+        creators=vectors.creators,
+        factors=vectors.factors,
+        genres=genres,
+        exclude_id=exclude_id,
+        k=k,
+        blend=blend,
+        w_content=w.content,
+        w_creators=w.creators,
+        w_ratings=w.ratings,
+    )
     return params
 
 
 def similar_to_vector(
     conn: psycopg.Connection[Any],
-    embedding: Any,
+    vectors: QueryVectors | Any,
     genres: list[str],
     *,
     exclude_id: int | None = None,
     k: int = 10,
     filters: Filters | None = None,
     settings: dict[str, str] | None = None,
+    blend: str = "similar",
+    weights: Weights | None = None,
 ) -> list[Neighbour]:
-    """The k movies nearest ``embedding`` whose labelled genres overlap ``genres`` (an empty
-    list: any genre, for a catalogue too small to have a classifier).
+    """The k movies most similar to ``vectors`` whose labelled genres overlap ``genres`` (an
+    empty list: any genre), by the stored ``blend`` ('similar' or 'history') or ``weights``.
 
     ``settings`` replaces the index settings (SEARCH_SETTINGS) for this transaction.
     """
     check_k(k)
-    params = similarity_params(embedding, genres, exclude_id, k, filters)
+    params = similarity_params(vectors, genres, exclude_id, k, filters, blend, weights)
     set_local(conn, SEARCH_SETTINGS if settings is None else settings)
     with conn.cursor(row_factory=dict_row) as cur:
         rows = cur.execute(queries.get("similar", "similar_to_vector").sql, params).fetchall()
@@ -156,16 +199,23 @@ def similar(
     movie_id: int | None = None,
     k: int = 10,
     filters: Filters | None = None,
+    weights: Weights | None = None,
 ) -> tuple[QueryMovie, list[Neighbour]]:
-    """Movies like ``title`` (or the movie ``movie_id``): its embedding and predicted genres
+    """Movies like ``title`` (or the movie ``movie_id``): its vectors and predicted genres
     into the similarity query."""
     if movie_id is not None:
-        movie, embedding = movie_by_id(conn, movie_id)
+        movie, vectors = movie_by_id(conn, movie_id)
     elif title is not None:
-        movie, embedding = resolve_title(conn, title, year)
+        movie, vectors = resolve_title(conn, title, year)
     else:
         raise MovierecError("give a title or an id")
     neighbours = similar_to_vector(
-        conn, embedding, movie.predicted_genres, exclude_id=movie.id, k=k, filters=filters
+        conn,
+        vectors,
+        movie.predicted_genres,
+        exclude_id=movie.id,
+        k=k,
+        filters=filters,
+        weights=weights,
     )
     return movie, neighbours

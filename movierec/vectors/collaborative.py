@@ -1,4 +1,12 @@
-"""Collaborative item vectors: what users rate together, from the ratings table, by truncated SVD."""
+"""Collaborative item factors: what users rate together, by truncated SVD of the ratings.
+
+PureSVD (Cremonesi et al., 2010): the user-by-movie matrix of rating values, unrated cells
+zero, factored as U·S·Vᵀ; a movie's factors are its row of V. Their inner product keeps how
+much people watch a film (a popular film has a longer row), which cosine throws away: on
+movielens-small, split by time for each user, the inner product of V rows found a later like
+for 27% of users from their last like (cosine of the same vectors' item-kNN: 24%), and
+summed over a user's rated films, weighted by rating, for 50% (EASE: 48%).
+"""
 
 from __future__ import annotations
 
@@ -12,21 +20,21 @@ import numpy.typing as npt
 from movierec.likes import held_out
 from movierec.records import RatingRow
 
+FACTOR_DIMS = 32
+"""Width of the factors: the schema's ``factors vector(32)`` column."""
+
 FloatArray = npt.NDArray[np.float32]
 
 
 @dataclass(frozen=True)
 class CollaborativeParams:
-    """Settings of the collaborative part of the embedding."""
+    """Settings of the collaborative factors."""
 
-    dims: int = 64
-    """Width of the item vectors; the content part gets the rest of the 100 dimensions."""
-    user_idf: float = 0.5
-    """Each user's column is divided by (movies they rated) ** user_idf, so prolific raters
-    count less per movie, as IDF does for common words."""
+    dims: int = FACTOR_DIMS
+    """Factors per movie (32 measured best on movielens-small among 16, 24, 32, 48 and 64)."""
     holdout: bool = True
-    """Leave out each evaluated user's last like (what ``movierec evaluate`` predicts), so the
-    evaluation never scores the model on ratings it was trained on."""
+    """Leave out each evaluated user's last like (what the leave-last-out figure of
+    ``movierec evaluate`` predicts), so it never scores the model on a rating it saw."""
     seed: int = 42
     """Seed of the randomized SVD."""
 
@@ -35,18 +43,15 @@ class CollaborativeParams:
         return asdict(self)
 
 
-def item_vectors(
+def item_factors(
     ratings: Sequence[RatingRow],
     movie_ids: Sequence[int],
     params: CollaborativeParams = CollaborativeParams(),
 ) -> tuple[FloatArray, npt.NDArray[np.bool_]]:
-    """Unit item vectors for ``movie_ids`` (rows in that order) and which movies have one.
+    """PureSVD factors for ``movie_ids`` (rows in that order) and which movies have any.
 
-    Any rating counts as an interaction: a movie someone bothered to rate says more about
-    their taste than its score does (on movielens-small, using all ratings rather than likes
-    only raised leave-last-out HR@10 from 0.050 to 0.065 for item-item cosine). The item-by-
-    user matrix is weighted by user IDF, rows scaled to unit length (so dot products are
-    item-item cosines), and factored by randomized SVD; item vectors are U·S.
+    The rows are divided by the longest one, so every factor vector is at most unit length
+    and ``a · b / |a|`` lies in [-1, 1] for the similarity blend.
     """
     from scipy import sparse
     from sklearn.utils.extmath import randomized_svd
@@ -54,33 +59,23 @@ def item_vectors(
     skip = held_out(ratings) if params.holdout else set()
     row_of = {m: i for i, m in enumerate(movie_ids)}
     users: dict[int, int] = {}
-    rows, cols = [], []
+    rows, cols, values = [], [], []
     for r in ratings:
         if (r.user_id, r.movie_id) in skip or r.movie_id not in row_of:
             continue
         rows.append(row_of[r.movie_id])
         cols.append(users.setdefault(r.user_id, len(users)))
+        values.append(r.rating)
     n = len(movie_ids)
-    vectors = np.zeros((n, params.dims), dtype=np.float32)
-    has = np.zeros(n, dtype=bool)
+    factors = np.zeros((n, params.dims), dtype=np.float32)
     if not rows:
-        return vectors, has
-    matrix = sparse.csr_matrix(
-        (np.ones(len(rows)), (rows, cols)), shape=(n, len(users)), dtype=np.float64
-    )
-    matrix.sum_duplicates()
-    matrix.data[:] = 1.0
-    per_user = np.asarray(matrix.sum(axis=0)).ravel()
-    matrix = (matrix @ sparse.diags(1.0 / np.maximum(per_user, 1.0) ** params.user_idf)).tocsr()
-    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
-    has = norms > 0
-    matrix = sparse.diags(1.0 / np.maximum(norms, 1e-12)) @ matrix
+        return factors, np.zeros(n, dtype=bool)
+    matrix = sparse.csr_matrix((values, (rows, cols)), shape=(n, len(users)), dtype=np.float64)
     rank = min(params.dims, min(matrix.shape) - 1)
     if rank < 1:
-        return vectors, np.zeros(n, dtype=bool)
-    u, s, _ = randomized_svd(matrix, rank, random_state=params.seed)
-    part = u * s
-    lengths = np.linalg.norm(part, axis=1, keepdims=True)
-    has &= lengths[:, 0] > 1e-9
-    vectors[:, :rank] = np.where(has[:, None], part / np.maximum(lengths, 1e-12), 0.0)
-    return vectors, has
+        return factors, np.zeros(n, dtype=bool)
+    u, _, _ = randomized_svd(matrix, rank, random_state=params.seed)
+    lengths = np.linalg.norm(u, axis=1)
+    has = lengths > 1e-9
+    factors[:, :rank] = u / max(float(lengths.max()), 1e-12)
+    return factors, has

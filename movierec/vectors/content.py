@@ -1,9 +1,10 @@
-"""The stored embedding: a content part (genres, year, text) and a collaborative part, in 100 dims.
+"""The dense embedding: what a film is about (genres, year, text), in 100 dims.
 
-Each movie's vector is ``[sqrt(s) * content, sqrt(1 - s) * collaborative]`` with both parts of
-unit length, so the cosine of two rated movies is ``s * content cosine + (1 - s) *
-collaborative cosine``. A movie nobody rated keeps ``[content, 0]`` (cold start): it stays
-recommendable and is compared on content alone. Without ratings the whole vector is content.
+The genre profile (labels, or the classifier's scores when a film has none), a year code and
+the text vector (Doc2Vec or MiniLM) are weighted side by side and projected by a PCA fitted on
+the catalogue to the schema's 100 dimensions, unit length. Who made a film is the sparse
+creators vector's business (vectors/creators.py), what people rate together the factors'
+(vectors/collaborative.py); the similarity query blends the three (sql/similar.sql).
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ FloatArray = npt.NDArray[np.float32]
 
 
 @dataclass(frozen=True)
-class HybridParams:
-    """How the parts of the stored embedding are weighted."""
+class ContentParams:
+    """How the parts of the content embedding are weighted."""
 
     genre_weight: float = 1.0
     """Weight of the genre profile: labelled genres, or the classifier's scores if none."""
@@ -32,10 +33,8 @@ class HybridParams:
     """Weight of the text embedding (Doc2Vec or MiniLM); None: :func:`auto_text_weight`."""
     year_span: float = 60.0
     """Years over which the year code turns a quarter circle (cosine 0)."""
-    content_share: float = 0.2
-    """Share of a rated movie's cosine that comes from content; the rest is collaborative."""
     genre_spectrum: bool = False
-    """Use the genre-spectrum embedding (movierec.spectrum) in place of the genre profile."""
+    """Use the genre-spectrum embedding (movierec.vectors.spectrum) in place of the genre profile."""
 
     def as_dict(self) -> dict[str, Any]:
         """Plain-JSON form for the models table."""
@@ -85,7 +84,7 @@ def year_code(years: Sequence[int | None], span: float) -> FloatArray:
 
 
 def content_features(
-    text: FloatArray, profile: FloatArray, years: FloatArray, params: HybridParams
+    text: FloatArray, profile: FloatArray, years: FloatArray, params: ContentParams
 ) -> FloatArray:
     """The weighted parts of the content vector side by side, before projection."""
     return np.hstack(
@@ -103,7 +102,7 @@ def features_of(
     years: Sequence[int | None],
     scores: FloatArray,
     genres: Sequence[str],
-    params: HybridParams,
+    params: ContentParams,
     spectrum_model: Any = None,
 ) -> FloatArray:
     """Content features of movies from their text vectors, labels, years and genre scores.
@@ -183,28 +182,3 @@ class Projection:
             np.asarray(data["mean"], dtype=np.float32),
             np.asarray(data["components"], dtype=np.float32),
         )
-
-
-def combine(
-    content: FloatArray, collaborative: FloatArray, rated: npt.NDArray[np.bool_], share: float
-) -> FloatArray:
-    """The stored vectors: weighted parts for rated movies, content alone (padded) for the rest."""
-    n, content_dims = content.shape
-    out = np.zeros((n, content_dims + collaborative.shape[1]), dtype=np.float32)
-    scale = np.where(rated, np.sqrt(share), 1.0).astype(np.float32)[:, None]
-    out[:, :content_dims] = content * scale
-    out[rated, content_dims:] = np.sqrt(1.0 - share) * collaborative[rated]
-    return out
-
-
-@dataclass(frozen=True)
-class Layout:
-    """Where the parts sit in the stored vector: what ``--explain`` splits the cosine by."""
-
-    content_dims: int
-    collaborative_dims: int
-    content_share: float
-
-    def as_dict(self) -> dict[str, Any]:
-        """Plain-JSON form for the models table."""
-        return asdict(self)

@@ -54,6 +54,14 @@ def test_similarity_query_parameters() -> None:
             "excluded_genres",
             "language",
             "k",
+            "creators",
+            "factors",
+            "blend",
+            "w_content",
+            "w_creators",
+            "w_ratings",
         ]
     )
-    assert "<=>" in query.text and "&&" in query.text
+    # Dense cosine, factor inner product, creators by GIN overlap, and the genre filter.
+    assert "<=>" in query.text and "<#>" in query.text and "creator_keys &&" in query.text
+    assert "m.genres && " in query.text

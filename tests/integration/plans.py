@@ -31,3 +31,34 @@ def explain_similar(
 
     set_local(conn, {**SEARCH_SETTINGS, **(settings or {})})
     return explain(conn, similarity_params(embedding, genres, exclude_id, k, filters))
+
+
+def brute_force(
+    conn: psycopg.Connection[Any], vectors: Any, genres: list[str], exclude: int | None, k: int
+) -> list[int]:
+    """The exact top k by the stored 'similar' blend, scoring every film that passes the genre
+    filter (no index), as a check of what the query returns."""
+    row = conn.execute("select params -> 'blend' -> 'similar' from models").fetchone()
+    blend = (row[0] if row else None) or {"content": 1, "creators": 0, "ratings": 0}
+    rows = conn.execute(
+        "select id from movies"
+        " where (cardinality(%(genres)s::text[]) = 0 or genres && %(genres)s::text[])"
+        "   and id is distinct from %(exclude)s::bigint"
+        " order by %(wc)s * (1 - (embedding <=> %(e)s::vector))"
+        "        + %(ws)s * coalesce(1 - (creators <=> %(s)s::sparsevec), 0)"
+        "        + %(wr)s * coalesce(-(factors <#> %(f)s::vector) / nullif(vector_norm(%(f)s::vector), 0), 0)"
+        "          desc, id"
+        " limit %(k)s",
+        {
+            "genres": genres,
+            "exclude": exclude,
+            "e": vectors.embedding,
+            "s": vectors.creators,
+            "f": vectors.factors,
+            "wc": blend["content"],
+            "ws": blend["creators"],
+            "wr": blend["ratings"],
+            "k": k,
+        },
+    ).fetchall()
+    return [r[0] for r in rows]

@@ -31,7 +31,16 @@ def test_similar_json(loaded_url: str) -> None:
     assert set(data["query"]) == {"id", "title", "year", "genres", "predicted_genres"}
     assert data["query"]["title"] == "The Matrix"
     assert len(data["results"]) == 5
-    assert set(data["results"][0]) == {"id", "title", "year", "genres", "distance"}
+    assert set(data["results"][0]) == {
+        "id",
+        "title",
+        "year",
+        "genres",
+        "score",
+        "content",
+        "creators",
+        "ratings",
+    }
 
 
 def test_similar_text_lists_k_rows(loaded_url: str) -> None:

@@ -11,7 +11,8 @@ import psycopg
 import pytest
 
 from movierec.database.connection import connect
-from movierec.query.evaluate import evaluate, ranking
+from movierec.query.evaluate import evaluate
+from movierec.query.evaluate.leave_last_out import ranking
 from movierec.vectors.doc2vec import Doc2VecParams
 from tests import fixtures
 from tests.integration.loading import load
@@ -74,16 +75,44 @@ def test_popularity_baseline_by_hand(rated_url: str) -> None:
 
 def test_evaluate_reports_every_part_reproducibly(rated_url: str) -> None:
     with connect(rated_url) as conn:
-        first = evaluate(conn, seed=7)
-        second = evaluate(conn, seed=7)
+        first = evaluate(conn, rated_url, seed=7)
+        second = evaluate(conn, rated_url, seed=7)
     assert first == second
-    assert set(first) == {"embedding", "classifier", "ranking", "genre_agreement"}
+    assert set(first) == {
+        "embedding",
+        "classifier",
+        "kin",
+        "time_split",
+        "ranking",
+        "genre_agreement",
+    }
     assert first["embedding"]["collaborative"] and first["embedding"]["holdout"]
     assert set(first["classifier"]) >= {"micro_f1", "macro_f1", "per_genre"}
     assert 0 <= first["genre_agreement"] <= 1
     assert set(first["ranking"]["baselines"]) == {"popularity", "random"}
+    split = first["time_split"]
+    # Every user has an earlier and a later like: 80% of 6 ratings is 4 earlier (user 1, whose
+    # 7th is not a like), of 5 it is 4, of 4 it is 3 and of 3 it is 2.
+    assert split["users"] == 5
+    assert set(split["item_to_item"]) == {"similar", "most_popular", "item_knn", "pure_svd", "ease"}
+    assert set(split["history"]) == {"recommend", "most_popular", "item_knn", "pure_svd", "ease"}
+    for part in ("item_to_item", "history"):
+        for s in split[part].values():
+            assert s["cases"] == 5 and 0 <= s["hr_at_10"] <= 1
+    # The reload's scratch database is gone.
+    with psycopg.connect(rated_url) as conn:
+        left = conn.execute(
+            "select count(*) from pg_database where datname = 'movierec_evaluate'"
+        ).fetchone()
+    assert left == (0,)
 
 
-def test_without_ratings_ranking_is_null(loaded_url: str) -> None:
+def test_without_ratings_ranking_is_null_and_kin_is_measured(loaded_url: str) -> None:
     with connect(loaded_url) as conn:
         assert ranking(conn) is None
+        result = evaluate(conn, loaded_url, kin_sample=50)
+    assert result["time_split"] is None and result["ranking"] is None
+    # The fixture's directors made several films of 1996-1999 each.
+    creators = result["kin"]["creators"]
+    assert creators["films_measured"] == 50 and creators["films_with_kin"] > 50
+    assert creators["similar"]["hr_at_10"] >= creators["tfidf"]["hr_at_10"] - 0.15

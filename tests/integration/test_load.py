@@ -199,7 +199,7 @@ def test_readers_see_old_rows_until_the_swap_commits(
         writer.execute("insert into movies_staging select * from movies where id <= 10")
         store.build_indexes(writer, indexes, lambda n: None)
         assert reader.execute("select count(*) from movies").fetchone() == (30,)
-        model = store.ModelRow("new", b"d", b"c", ["Comedy"], [0.5], {}, {})
+        model = store.ModelRow("new", b"d", b"c", b"", ["Comedy"], [0.5], {}, {})
         store.swap(writer, [(store.MOVIES, indexes)], model)
         writer.commit()
         assert reader.execute("select count(*) from movies").fetchone() == (10,)

@@ -24,7 +24,7 @@ def _objects(url: str) -> dict[str, set[str]]:
             for r in conn.execute(
                 "select proname from pg_proc where pronamespace = 'public'::regnamespace "
                 "and proname like any (array['similar_movies%%', 'movierec_%%', 'search_movies', "
-                "'recommend_movies'])"
+                "'recommend_%%'])"
             )
         }
         extensions = {r[0] for r in conn.execute("select extname from pg_extension")}
@@ -43,7 +43,7 @@ def _similar_settings(url: str) -> list[str]:
 def test_round_trip(make_database: Callable[[], str]) -> None:
     url = make_database()
     migrate.upgrade(url)
-    assert migrate.current(url) == migrate.head() == "0005"
+    assert migrate.current(url) == migrate.head() == "0006"
     first = _objects(url)
     assert {"movies", "models", "ratings", "genre_counts", "alembic_version"} <= first["tables"]
     assert {
@@ -57,15 +57,23 @@ def test_round_trip(make_database: Callable[[], str]) -> None:
         "ratings_movie_id",
         "genre_counts_pkey",
         "movies_imdb_lower",
+        "movies_creator_keys_gin",
+        "movies_factors_hnsw",
+        "movies_title_key",
     } <= first["indexes"]
     assert first["functions"] == {
         "similar_movies",
         "similar_movies_by_id",
         "movierec_similar_to",
-        "movierec_taste",
         "movierec_resolve_title",
+        "movierec_match_history",
+        "movierec_history_vectors",
+        "movierec_sparse_sum",
+        "movierec_sparse_keys",
+        "movierec_title_key",
         "search_movies",
         "recommend_movies",
+        "recommend_for_history",
     }
     assert {"vector", "pg_trgm"} <= first["extensions"]
 
@@ -96,7 +104,27 @@ def test_each_revision_steps_down_and_up(make_database: Callable[[], str]) -> No
         }
     assert "keywords" not in columns and "tagline" not in columns
     migrate.upgrade(url)
-    assert migrate.current(url) == "0005"
+    assert migrate.current(url) == "0006"
+    # 0006 -> 0005 restores 0005's functions (the taste vector, one cosine) and drops the columns.
+    migrate.downgrade(url, "0005")
+    with psycopg.connect(url) as conn:
+        args = conn.execute(
+            "select pg_get_function_identity_arguments('movierec_similar_to'::regproc)"
+        ).fetchone()
+        assert args is not None and "sparsevec" not in args[0]
+        assert conn.execute("select to_regproc('movierec_taste')").fetchone() != (None,)
+        assert conn.execute("select to_regproc('recommend_for_history')").fetchone() == (None,)
+        columns = {
+            r[0]
+            for r in conn.execute(
+                "select attname from pg_attribute where attrelid = 'movies'::regclass"
+            )
+        }
+        assert not {"creators", "creator_keys", "factors"} & columns
+        functions = conn.execute(
+            "select count(*) from pg_proc where proname in ('similar_movies', 'recommend_movies')"
+        ).fetchone()
+        assert functions == (2,)
     # 0005 -> 0004 restores 0004's similarity function, where no genres meant no movie.
     migrate.downgrade(url, "0004")
     with psycopg.connect(url) as conn:

@@ -197,9 +197,15 @@ def test_sql_function_takes_the_same_filters(conn: Conn) -> None:
     combo = Filters(year_from=1998, excluded_genres=["Comedy"], runtime_min=100)
     _, results = similar(conn, "The Matrix", k=8, filters=combo)
     rows = conn.execute(
-        "select id from movierec_similar_to(%s, %s, %s, 8, year_from => 1998, "
+        "select id from movierec_similar_to(%s, %s, %s, %s, %s, 8, year_from => 1998, "
         "excluded_genres => '{Comedy}', runtime_min => 100)",
-        (embedding, movie.predicted_genres, movie.id),
+        (
+            embedding.embedding,
+            embedding.creators,
+            embedding.factors,
+            movie.predicted_genres,
+            movie.id,
+        ),
     ).fetchall()
     assert [r.id for r in results] == [row[0] for row in rows]
 
@@ -212,14 +218,13 @@ def test_title_with_year_picks_one_of_several(conn: Conn) -> None:
 # taste profiles and explanations ---------------------------------------------------------
 
 
-def test_recommend_excludes_inputs_and_uses_the_genre_union(conn: Conn) -> None:
+def test_recommend_excludes_inputs_and_ranks_by_score(conn: Conn) -> None:
     taste, results = recommend(conn, ["The Matrix", "Hamlet (1996)"], ["Titanic (1997)"], k=10)
     inputs = {m.id for m in taste.liked + taste.disliked}
     assert len(results) == 10 and not inputs & {r.id for r in results}
-    predicted = {g for m in taste.liked for g in m.predicted_genres}
-    assert set(taste.genres) == predicted
-    assert all(set(r.genres) & predicted for r in results)
-    assert [r.distance for r in results] == sorted(r.distance for r in results)
+    assert [r.score for r in results] == sorted((r.score for r in results), reverse=True)
+    # Liking Hamlet (1996) brings in the people who made it.
+    assert any(r.creators > 0 for r in results)
 
 
 def test_dislikes_change_the_list(conn: Conn) -> None:
@@ -241,18 +246,25 @@ def test_recommend_needs_a_like(conn: Conn) -> None:
         recommend(conn, [])
 
 
-def test_explain_reports_similarity_and_overlaps(conn: Conn) -> None:
+def test_explain_names_the_part_and_the_overlaps(conn: Conn) -> None:
     movie, results = similar(conn, "The Matrix", k=10)
     reasons = explain(conn, [movie.id], results)
     assert set(reasons) == {r.id for r in results}
     for r in results:
         why = reasons[r.id]
-        assert why["cosine_similarity"] == pytest.approx(1 - r.distance, abs=1e-4)
+        assert why["score"] == pytest.approx(r.score, abs=1e-4)
+        assert sum(why["parts"].values()) == pytest.approx(r.score, abs=1e-3)
         assert set(why["shared_genres"]) == set(r.genres) & set(movie.genres)
         assert set(why["genres_matching_prediction"]) <= set(movie.predicted_genres)
-        # No ratings in this catalogue: all of the similarity is content.
-        assert why["embedding"]["collaborative"] == 0
-        assert why["embedding"]["content"] == pytest.approx(why["cosine_similarity"], abs=1e-3)
+        # No ratings in this catalogue: no part of any similarity is ratings.
+        assert why["parts"]["ratings"] == 0 and why["because"] != "ratings"
+    # The other Hamlets come for their title.
+    hamlet, results = similar(conn, "Hamlet (1996)", k=10)
+    reasons = explain(conn, [hamlet.id], results)
+    others = [r for r in results if r.title == "Hamlet"]
+    assert len(others) >= 3
+    assert all(reasons[r.id]["because"] in {"franchise", "creators"} for r in others)
+    assert all("hamlet" in reasons[r.id]["shared_franchise"] for r in others)
 
 
 # CLI: show, search, explain, recommend ---------------------------------------------------
@@ -298,7 +310,7 @@ def test_cli_search_show_recommend_json(loaded_url: str) -> None:
         "-k",
         "3",
     )
-    assert similar_out.returncode == 0 and "why: cosine" in similar_out.stdout
+    assert similar_out.returncode == 0 and "why: " in similar_out.stdout
 
 
 def test_cli_ambiguous_like_exits_2(loaded_url: str) -> None:

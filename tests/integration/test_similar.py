@@ -7,11 +7,11 @@ from typing import Any
 import psycopg
 import pytest
 
-from movierec.bench.postgres import EXACT_SCAN, HNSW_SCAN, ran
+from movierec.bench.postgres import HNSW_SCAN, exact_branch_ran, ran
 from movierec.errors import AmbiguousTitleError, NotFoundError
-from movierec.query.search import resolve_title
+from movierec.query.search import movie_by_id, resolve_title
 from movierec.query.similar import SEARCH_SETTINGS, similar, similar_to_vector
-from tests.integration.plans import explain_similar, force_index_scans
+from tests.integration.plans import brute_force, explain_similar, force_index_scans
 
 Conn = psycopg.Connection[Any]
 
@@ -22,8 +22,8 @@ def test_similar_returns_k_nearest_sharing_a_predicted_genre(conn: Conn) -> None
     assert movie.predicted_genres, "the classifier always predicts at least one genre"
     assert len(results) == 10
     assert movie.id not in {r.id for r in results}
-    distances = [r.distance for r in results]
-    assert distances == sorted(distances)
+    scores = [r.score for r in results]
+    assert scores == sorted(scores, reverse=True)
     for r in results:
         assert set(r.genres) & set(movie.predicted_genres)
 
@@ -37,10 +37,10 @@ def test_title_lookup_is_case_insensitive(conn: Conn) -> None:
 def test_sql_function_by_title_matches_the_cli_query(conn: Conn) -> None:
     _, results = similar(conn, "The Matrix", k=10)
     rows = conn.execute(
-        "select id, title, year, genres, distance from similar_movies('The Matrix', 10)"
+        "select id, title, year, genres, score from similar_movies('The Matrix', 10)"
     ).fetchall()
     assert [(r.id, r.title, r.year, r.genres) for r in results] == [row[:4] for row in rows]
-    assert [r.distance for r in results] == pytest.approx([row[4] for row in rows], abs=1e-9)
+    assert [r.score for r in results] == pytest.approx([row[4] for row in rows], abs=1e-9)
 
 
 def test_sql_function_by_id_matches_the_cli_query(conn: Conn) -> None:
@@ -95,7 +95,7 @@ def test_selective_filter_still_returns_k_rows_through_hnsw(conn: Conn) -> None:
     # the planner may prefer a sequential scan.
     force_index_scans(conn)
     plan = explain_similar(conn, embedding, ["Western"], movie.id, k=9, settings=HNSW_ONLY)
-    assert ran(plan, HNSW_SCAN) and not ran(plan, EXACT_SCAN), plan
+    assert ran(plan, HNSW_SCAN) and not exact_branch_ran(plan), plan
     # k = every Western: the scan must find all of them, with nothing else.
     results = similar_to_vector(
         conn,
@@ -111,26 +111,18 @@ def test_selective_filter_still_returns_k_rows_through_hnsw(conn: Conn) -> None:
     assert {r.id for r in results} == {row[0] for row in exact}
 
 
-def _brute_force(conn: Conn, embedding: object, genre: str, exclude: int, k: int) -> list[int]:
-    rows = conn.execute(
-        "select id from movies where genres && array[%s] and id <> %s "
-        "order by embedding <=> %s, id limit %s",
-        (genre, exclude, embedding, k),
-    ).fetchall()
-    return [row[0] for row in rows]
-
-
 def test_rare_genre_takes_the_exact_branch(conn: Conn) -> None:
     """9 Westerns among 1,437 films is under 6 * sqrt(1437) = 227 matches: every match is ranked,
     the HNSW index is not touched, and the result is the exact top k."""
     movie, embedding = resolve_title(conn, "The Matrix")
     plan = explain_similar(conn, embedding, ["Western"], movie.id, k=5)
-    assert ran(plan, EXACT_SCAN) and not ran(plan, HNSW_SCAN), plan
+    assert exact_branch_ran(plan) and not ran(plan, HNSW_SCAN), plan
     results = similar_to_vector(conn, embedding, ["Western"], exclude_id=movie.id, k=5)
-    assert [r.id for r in results] == _brute_force(conn, embedding, "Western", movie.id, 5)
+    assert [r.id for r in results] == brute_force(conn, embedding, ["Western"], movie.id, 5)
     # The SQL function carries the same setting and takes the same branch.
     rows = conn.execute(
-        "select id from movierec_similar_to(%s, '{Western}', %s, 5)", (embedding, movie.id)
+        "select id from movierec_similar_to(%s, %s, %s, '{Western}', %s, 5)",
+        (embedding.embedding, embedding.creators, embedding.factors, movie.id),
     ).fetchall()
     assert [row[0] for row in rows] == [r.id for r in results]
 
@@ -148,7 +140,7 @@ def test_without_genre_counts_the_query_uses_hnsw(conn: Conn) -> None:
     conn.execute("delete from genre_counts")
     force_index_scans(conn)
     plan = explain_similar(conn, embedding, ["Western"], movie.id, k=9)
-    assert ran(plan, HNSW_SCAN) and not ran(plan, EXACT_SCAN), plan
+    assert ran(plan, HNSW_SCAN) and not exact_branch_ran(plan), plan
     results = similar_to_vector(conn, embedding, ["Western"], exclude_id=movie.id, k=9)
     assert len(results) == 9
 
@@ -163,6 +155,24 @@ def test_genre_counts_match_the_catalogue(conn: Conn) -> None:
     assert counted == actual and counted["Drama"] > 0
 
 
+def test_the_blend_finds_what_exact_search_finds(conn: Conn) -> None:
+    """Candidates from the dense index and from shared creators tokens, ranked by the blend:
+    the same top 10 as scoring every film, for films of every kind."""
+    ids = [r[0] for r in conn.execute("select id from movies order by md5(id::text) limit 40")]
+    agree = 0
+    for movie_id in ids:
+        movie, vectors = movie_by_id(conn, movie_id)
+        found = [
+            n.id
+            for n in similar_to_vector(
+                conn, vectors, movie.predicted_genres, exclude_id=movie.id, k=10
+            )
+        ]
+        exact = brute_force(conn, vectors, movie.predicted_genres, movie.id, 10)
+        agree += len(set(found) & set(exact))
+    assert agree / (10 * len(ids)) >= 0.95
+
+
 def test_similarity_query_is_served_by_hnsw(conn: Conn) -> None:
     """The query shape is index-ordered: HNSW serves it once the table-wide alternatives are off.
 
@@ -174,7 +184,7 @@ def test_similarity_query_is_served_by_hnsw(conn: Conn) -> None:
     assert drama is not None and drama[0] > 227, "too common for the exact branch"
     force_index_scans(conn)
     plan = explain_similar(conn, embedding, ["Drama"], movie.id)
-    assert ran(plan, HNSW_SCAN) and not ran(plan, EXACT_SCAN), plan
+    assert ran(plan, HNSW_SCAN) and not exact_branch_ran(plan), plan
 
 
 def test_no_genres_means_any_genre(conn: Conn) -> None:
@@ -182,11 +192,7 @@ def test_no_genres_means_any_genre(conn: Conn) -> None:
     every movie: the k nearest overall, as exact search over all movies finds them."""
     movie, embedding = resolve_title(conn, "The Matrix")
     results = similar_to_vector(conn, embedding, [], exclude_id=movie.id, k=5)
-    exact = conn.execute(
-        "select id from movies where id <> %s order by (embedding <=> %s) + 0, id limit 5",
-        (movie.id, embedding),
-    ).fetchall()
-    assert [r.id for r in results] == [row[0] for row in exact]
+    assert [r.id for r in results] == brute_force(conn, embedding, [], movie.id, 5)
 
 
 def test_free_vector_query(conn: Conn) -> None:

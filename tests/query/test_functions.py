@@ -12,7 +12,12 @@ from movierec.query.functions import function
 
 FROZEN = Path(__file__).resolve().parents[2] / "migrations" / "frozen"
 VERSIONS = FROZEN.parent / "versions"
-STEMS = {"movierec_similar_to": "similar", "movierec_taste": "taste", "search_movies": "search"}
+STEMS = {
+    "movierec_similar_to": "similar",
+    "movierec_match_history": "history_match",
+    "movierec_history_vectors": "history_vectors",
+    "search_movies": "search",
+}
 
 
 def _newest(stem: str) -> Path:

@@ -1,12 +1,13 @@
-"""Collaborative item vectors: the evaluation holdout and what co-rating does to cosine."""
+"""Collaborative factors: the evaluation holdout, and what co-rating and popularity do."""
 
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from movierec.likes import held_out
 from movierec.records import RatingRow
-from movierec.vectors.collaborative import CollaborativeParams, item_vectors
+from movierec.vectors.collaborative import FACTOR_DIMS, CollaborativeParams, item_factors
 
 
 def _r(user: int, movie: int, rating: float = 4.5, at: float | None = 0.0) -> RatingRow:
@@ -22,27 +23,32 @@ def test_held_out_is_each_eligible_users_last_like() -> None:
     assert held_out(ratings) == {(1, 14), (3, 23)}
 
 
-def test_co_rated_movies_are_close_and_unrated_ones_are_zero() -> None:
-    # Users 1-20 rate movies 0-2; users 21-40 rate movies 3-5; nobody rates movie 6.
+def test_co_rated_movies_are_close_popular_ones_longer_and_unrated_ones_zero() -> None:
+    # Users 1-20 rate movies 0-2; users 21-40 rate movies 3-5; users 1-30 also rate movie 6,
+    # the most watched; nobody rates movie 7.
     ratings = [_r(u, m, rating=3.0) for u in range(1, 21) for m in (0, 1, 2)]
     ratings += [_r(u, m, rating=3.0) for u in range(21, 41) for m in (3, 4, 5)]
-    vectors, rated = item_vectors(ratings, list(range(7)), CollaborativeParams(dims=4))
-    assert rated.tolist() == [True] * 6 + [False]
-    assert not vectors[6].any()
-    assert np.allclose(np.linalg.norm(vectors[:6], axis=1), 1.0, atol=1e-5)
-    assert vectors[0] @ vectors[1] > 0.99
-    assert abs(vectors[0] @ vectors[3]) < 0.01
+    ratings += [_r(u, 6, rating=4.0) for u in range(1, 31)]
+    factors, rated = item_factors(ratings, list(range(8)), CollaborativeParams(dims=4))
+    assert rated.tolist() == [True] * 7 + [False]
+    assert not factors[7].any()
+    lengths = np.linalg.norm(factors, axis=1)
+    assert lengths.max() == pytest.approx(1.0, abs=1e-5), "scaled so the longest is 1"
+    assert lengths[6] == lengths.max(), "the most watched film is the longest"
+    cosine = factors[0] @ factors[1] / (lengths[0] * lengths[1])
+    assert cosine > 0.99
+    assert abs(factors[0] @ factors[3]) < 0.01
 
 
 def test_holdout_leaves_the_last_like_out_of_training() -> None:
     # Movie 9 is only ever the last like of user 1: with the holdout nothing is known about it.
     ratings = [_r(1, m, at=float(m)) for m in (1, 2, 3, 4, 9)] + [_r(2, 1), _r(2, 2)]
-    _, rated = item_vectors(ratings, list(range(10)), CollaborativeParams(dims=2))
+    _, rated = item_factors(ratings, list(range(10)), CollaborativeParams(dims=2))
     assert not rated[9]
-    _, rated = item_vectors(ratings, list(range(10)), CollaborativeParams(dims=2, holdout=False))
+    _, rated = item_factors(ratings, list(range(10)), CollaborativeParams(dims=2, holdout=False))
     assert rated[9]
 
 
-def test_no_ratings_no_vectors() -> None:
-    vectors, rated = item_vectors([], [1, 2, 3])
-    assert vectors.shape == (3, 64) and not rated.any()
+def test_no_ratings_no_factors() -> None:
+    factors, rated = item_factors([], [1, 2, 3])
+    assert factors.shape == (3, FACTOR_DIMS) and not rated.any()

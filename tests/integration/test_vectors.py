@@ -1,5 +1,6 @@
-"""Hybrid embeddings on real PostgreSQL: collaborative vectors from real MovieLens ratings,
-cold-start movies, the evaluation holdout, `--explain` parts, and the MiniLM encoder."""
+"""The three vectors on real PostgreSQL: factors from real MovieLens ratings, creators
+vectors and their keys, the blend, cold-start and added films, the evaluation holdout, the
+MiniLM encoder and the genre spectrum."""
 
 from __future__ import annotations
 
@@ -14,9 +15,9 @@ from movierec.database.connection import connect
 from movierec.likes import LIKE_AT, MIN_LIKES, held_out
 from movierec.pipeline.add import add_movies
 from movierec.query.explain import explain
-from movierec.query.similar import similar, similar_to_vector
+from movierec.query.similar import similar
 from movierec.records import MovieRecord, RatingRow
-from movierec.vectors.content import HybridParams
+from movierec.vectors.content import ContentParams
 from movierec.vectors.doc2vec import Doc2VecParams
 from movierec.vectors.spectrum import SpectrumParams
 from tests import fixtures
@@ -33,37 +34,28 @@ def movielens_url(make_database: MakeDb) -> str:
     return url
 
 
-def _layout(conn: psycopg.Connection[Any]) -> dict[str, Any]:
+def _params(conn: psycopg.Connection[Any]) -> dict[str, Any]:
     row = conn.execute("select params from models").fetchone()
     assert row is not None
     return dict(row[0])
 
 
-def test_rated_movies_get_collaborative_parts(movielens_url: str) -> None:
+def test_rated_movies_get_factors_scaled_to_the_longest(movielens_url: str) -> None:
     with connect(movielens_url) as conn:
-        params = _layout(conn)
-        assert params["layout"] == {
-            "content_dims": 36,
-            "collaborative_dims": 64,
-            "content_share": 0.2,
-        }
-        with_part, without_part = conn.execute(
-            "select count(*) filter (where vector_norm(subvector(embedding, 37, 64)) > 0),"
-            "       count(*) filter (where vector_norm(subvector(embedding, 37, 64)) = 0)"
+        params = _params(conn)
+        with_factors, norm_max, embedding_min, embedding_max = conn.execute(
+            "select count(factors), max(vector_norm(factors)),"
+            "       min(vector_norm(embedding)), max(vector_norm(embedding))"
             "  from movies"
-        ).fetchone() or (0, 0)
-        assert with_part == params["rated_movies"] > 8000
-        # Every movie here has a rating, but some only a held-out one: those are content only.
-        assert 0 < without_part < 100
-        norms = conn.execute(
-            "select min(vector_norm(embedding)), max(vector_norm(embedding)) from movies"
-        ).fetchone()
-        assert norms is not None and norms[0] == pytest.approx(1, abs=1e-4)
-        assert norms[1] == pytest.approx(1, abs=1e-4)
+        ).fetchone() or (0, 0, 0, 0)
+        assert with_factors == params["rated_movies"] > 8000
+        assert norm_max == pytest.approx(1, abs=1e-4)
+        assert embedding_min == pytest.approx(1, abs=1e-4) == embedding_max
+        assert params["blend"]["similar"] == {"content": 0.05, "creators": 0.15, "ratings": 0.8}
 
 
 def test_holdout_matches_the_evaluations_targets(movielens_url: str) -> None:
-    """The likes the collaborative vectors skip are exactly the ones `evaluate` predicts."""
+    """The likes the factors skip are exactly the ones leave-last-out predicts."""
     with connect(movielens_url) as conn:
         rows = conn.execute(
             "select user_id, movie_id, rating, extract(epoch from rated_at)::float8 from ratings"
@@ -77,55 +69,67 @@ def test_holdout_matches_the_evaluations_targets(movielens_url: str) -> None:
             (LIKE_AT, MIN_LIKES),
         ).fetchall()
         assert skipped == {(u, m) for u, m in targets}
-        # A movie only ever rated as someone's held-out last like has no collaborative part.
+        # A movie only ever rated as someone's held-out last like has no factors.
         lonely = conn.execute(
-            "select m.id, vector_norm(subvector(m.embedding, 37, 64)) from movies m"
+            "select m.id, m.factors is null from movies m"
             " where (select count(*) from ratings r where r.movie_id = m.id) = 1"
         ).fetchall()
-        only_held = [(mid, norm) for mid, norm in lonely if any(t[1] == mid for t in skipped)]
-        assert only_held and all(norm == 0 for _, norm in only_held)
+        only_held = [(mid, empty) for mid, empty in lonely if any(t[1] == mid for t in skipped)]
+        assert only_held and all(empty for _, empty in only_held)
+
+
+def test_the_score_is_the_stored_blend_of_the_three_parts(movielens_url: str) -> None:
+    with connect(movielens_url) as conn:
+        movie, neighbours = similar(conn, "Toy Story", k=10)
+        assert len(neighbours) == 10
+        blend = _params(conn)["blend"]["similar"]
+        for n in neighbours:
+            parts = blend["content"] * n.content + blend["creators"] * n.creators
+            assert n.score == pytest.approx(parts + blend["ratings"] * n.ratings, abs=1e-6)
+        # Rated neighbours of a rated film: the ratings part brought most of them.
+        assert sum(n.ratings > 0 for n in neighbours) >= 8
+        reasons = explain(conn, [movie.id], neighbours)
+        assert {r["because"] for r in reasons.values()} <= {
+            "ratings",
+            "franchise",
+            "creators",
+            "keywords",
+            "genres",
+            "text",
+        }
+        assert sum(r["because"] == "ratings" for r in reasons.values()) >= 5
 
 
 def test_cold_start_movies_stay_recommendable(movielens_url: str) -> None:
     with connect(movielens_url) as conn:
         row = conn.execute(
-            "select id, embedding, predicted_genres from movies"
-            " where vector_norm(subvector(embedding, 37, 64)) = 0 order by id limit 1"
+            "select id from movies where factors is null order by id limit 1"
         ).fetchone()
         assert row is not None
-        results = similar_to_vector(conn, row[1], list(row[2]), exclude_id=row[0], k=10)
+        _, results = similar(conn, movie_id=row[0], k=10)
         assert len(results) == 10
-        movie, neighbours = similar(conn, "Toy Story", k=10)
-        cold = conn.execute(
-            "select count(*) from movies where vector_norm(subvector(embedding, 37, 64)) = 0"
-        ).fetchone()
-        assert cold is not None and cold[0] > 0
-        reasons = explain(conn, [movie.id], neighbours)
-        for n in neighbours:
-            parts = reasons[n.id]["embedding"]
-            assert parts["content"] + parts["collaborative"] == pytest.approx(
-                1 - n.distance, abs=1e-3
-            )
-            assert parts["collaborative"] > 0
+        assert all(n.ratings == 0 for n in results), "no factors, no ratings part"
 
 
-def test_added_movie_is_content_only_and_found(movielens_url: str) -> None:
+def test_added_movie_has_no_factors_and_is_found(movielens_url: str) -> None:
     with connect(movielens_url) as conn:
         added = add_movies(
             conn,
             [MovieRecord(source_id="", title="Toy Story 5", year=2026, genres=["Animation"])],
         )
         row = conn.execute(
-            "select vector_norm(subvector(embedding, 37, 64)), vector_norm(embedding)"
+            "select factors is null, vector_norm(embedding), creators is not null"
             " from movies where id = %s",
             (added[0].id,),
         ).fetchone()
-        assert row is not None and row[0] == 0 and row[1] == pytest.approx(1, abs=1e-4)
+        assert row is not None and row[0] and row[1] == pytest.approx(1, abs=1e-4) and row[2]
         _, neighbours = similar(conn, "Toy Story 5", k=5)
         assert len(neighbours) == 5
+        # Its title prefix is Toy Story's: the franchise brings Toy Story in.
+        assert any(n.title.startswith("Toy Story") for n in neighbours)
 
 
-def test_no_collaborative_gives_content_only_vectors(make_database: MakeDb, tmp_path: Path) -> None:
+def test_no_collaborative_gives_no_factors(make_database: MakeDb, tmp_path: Path) -> None:
     url = make_database()
     load(
         str(fixtures.write_ml_latest(tmp_path / "ml")),
@@ -135,9 +139,22 @@ def test_no_collaborative_gives_content_only_vectors(make_database: MakeDb, tmp_
         collaborative=None,
     )
     with connect(url) as conn:
-        params = _layout(conn)
-        assert params["layout"]["collaborative_dims"] == 0
-        assert params["collaborative"] is None
+        params = _params(conn)
+        assert params["collaborative"] is None and params["rated_movies"] == 0
+        assert params["blend"]["similar"]["ratings"] == 0
+        assert conn.execute("select count(factors) from movies").fetchone() == (0,)
+
+
+def test_creators_vectors_and_their_keys_agree(movielens_url: str) -> None:
+    with connect(movielens_url) as conn:
+        rows = conn.execute(
+            "select creators, creator_keys, movierec_sparse_keys(creators, 1000)"
+            " from movies where creators is not null limit 50"
+        ).fetchall()
+        assert rows
+        for vector, keys, parsed in rows:
+            assert sorted(vector.indices()) == list(keys) == list(parsed)
+            assert sum(v * v for v in vector.values()) == pytest.approx(1, abs=1e-5)
 
 
 def test_minilm_encoder_loads_and_adds(make_database: MakeDb, tmp_path: Path) -> None:
@@ -151,7 +168,7 @@ def test_minilm_encoder_loads_and_adds(make_database: MakeDb, tmp_path: Path) ->
     )
     assert "minilm" in result.seconds and "doc2vec" not in result.seconds
     with connect(url) as conn:
-        params = _layout(conn)
+        params = _params(conn)
         assert params["encoder"] == "minilm" and params["text_dims"] == 384
         added = add_movies(
             conn, [MovieRecord(source_id="", title="Heat 2", year=2026, director="Michael Mann")]
@@ -168,12 +185,12 @@ def test_genre_spectrum_loads_and_adds_the_same_way(make_database: MakeDb, tmp_p
         dsn=url,
         doc2vec=FAST,
         show_progress=False,
-        hybrid=HybridParams(genre_spectrum=True),
+        content=ContentParams(genre_spectrum=True),
     )
     assert "spectrum" in result.seconds
     with connect(url) as conn:
-        params = _layout(conn)
-        assert params["hybrid"]["genre_spectrum"] is True
+        params = _params(conn)
+        assert params["content"]["genre_spectrum"] is True
         assert params["spectrum"]["dims"] == SpectrumParams().dims
         # `add` rebuilds the spectrum model from the models table to embed a new movie.
         row = conn.execute(
