@@ -473,3 +473,147 @@ def write_mapped_csv(path: Path) -> Path:
             writer.writerow([f"c{i}", title, ";".join(genres), f"{year}-05-01", director])
         writer.writerow(["c99", "", "Drama", "2000-01-01", "Nobody"])
     return path
+
+
+# Viewing histories, each written to its export's published columns, over films of the
+# 1996-1999 slice of the sample (tests/integration/conftest.py): liked, disliked, unmatched
+# (a film outside the slice, a made-up one) and malformed rows.
+HISTORY_FILMS = [
+    # (title, year, imdb id, rating of 5)
+    ("The Matrix", 1999, "tt0133093", 5.0),
+    ("Fargo", 1996, "tt0116282", 4.5),
+    ("The Big Lebowski", 1998, "tt0118715", 4.0),
+    ("Titanic", 1997, "tt0120338", 1.0),  # a dislike
+    ("Hamlet", 1996, "tt0116477", 3.0),  # neither
+    ("The Godfather", 1972, "tt0068646", 5.0),  # not in the slice: not in the catalogue
+    ("A Film Nobody Made", 1997, "tt9999999", 4.0),  # in no catalogue
+]
+
+
+def write_letterboxd(folder: Path) -> Path:
+    """A Letterboxd export ZIP: ratings.csv, watched.csv and diary.csv, and the same three
+    files beside it. Diary has a rewatch; watched has a film with no rating; ratings has a
+    row with a bad rating and one with no name."""
+    import zipfile
+
+    folder.mkdir(parents=True, exist_ok=True)
+    uri = "https://boxd.it/{}"
+    ratings = io.StringIO()
+    w = csv.writer(ratings, lineterminator="\n")
+    w.writerow(["Date", "Name", "Year", "Letterboxd URI", "Rating"])
+    for i, (title, year, _, rating) in enumerate(HISTORY_FILMS):
+        w.writerow([f"2024-01-{i + 10:02d}", title, year, uri.format(i), rating])
+    w.writerow(["2024-02-01", "Scream", "1996", uri.format(90), "6"])  # outside 0.5-5
+    w.writerow(["2024-02-02", "", "1996", uri.format(91), "3"])  # no name
+    watched = io.StringIO()
+    w = csv.writer(watched, lineterminator="\n")
+    w.writerow(["Date", "Name", "Year", "Letterboxd URI"])
+    for i, (title, year, _, _) in enumerate(HISTORY_FILMS):
+        w.writerow([f"2024-01-{i + 1:02d}", title, year, uri.format(i)])
+    w.writerow(["2024-01-20", "Good Will Hunting", "1997", uri.format(20)])  # watched only
+    diary = io.StringIO()
+    w = csv.writer(diary, lineterminator="\n")
+    w.writerow(
+        ["Date", "Name", "Year", "Letterboxd URI", "Rating", "Rewatch", "Tags", "Watched Date"]
+    )
+    w.writerow(["2024-03-01", "The Matrix", "1999", uri.format(0), "5", "Yes", "", "2024-02-28"])
+    w.writerow(["2024-03-02", "Fargo", "1996", uri.format(1), "4.5", "", "", "2024-03-01"])
+    for name, text in (
+        ("ratings.csv", ratings.getvalue()),
+        ("watched.csv", watched.getvalue()),
+        ("diary.csv", diary.getvalue()),
+    ):
+        (folder / name).write_text(text, encoding="utf-8")
+    path = folder / "letterboxd-export.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        for name in ("ratings.csv", "watched.csv", "diary.csv"):
+            archive.write(folder / name, name)
+        archive.writestr("profile.csv", "Date Joined,Username\n2020-01-01,someone\n")
+    return path
+
+
+IMDB_HEADER = [
+    "Const", "Your Rating", "Date Rated", "Title", "Original Title", "URL", "Title Type",
+    "IMDb Rating", "Runtime (mins)", "Year", "Genres", "Num Votes", "Release Date", "Directors",
+]  # fmt: skip
+
+
+def write_imdb(path: Path, original_title: bool = True) -> Path:
+    """An IMDb ratings export (1-10), with a TV series and a malformed row; older exports
+    lack Original Title."""
+    header = IMDB_HEADER if original_title else [h for h in IMDB_HEADER if h != "Original Title"]
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow(header)
+    for i, (title, year, imdb, rating) in enumerate(HISTORY_FILMS):
+        row = {
+            "Const": imdb,
+            "Your Rating": str(int(rating * 2)),
+            "Date Rated": f"2023-05-{i + 1:02d}",
+            "Title": title,
+            "Original Title": title,
+            "URL": f"https://www.imdb.com/title/{imdb}/",
+            "Title Type": "Movie",
+            "IMDb Rating": "7.5",
+            "Runtime (mins)": "120",
+            "Year": str(year),
+            "Genres": "Drama",
+            "Num Votes": "1000",
+            "Release Date": f"{year}-01-01",
+            "Directors": "Someone",
+        }
+        w.writerow([row[h] for h in header])
+    series = dict(zip(header, [""] * len(header), strict=True))
+    series.update({"Const": "tt0903747", "Your Rating": "10", "Title": "Breaking Bad",
+                   "Title Type": "TV Series", "Year": "2008"})  # fmt: skip
+    w.writerow([series[h] for h in header])
+    w.writerow(["tt0117571", "eight", "2023-06-01"])  # too few fields
+    path.write_text(out.getvalue(), encoding="utf-8")
+    return path
+
+
+def write_trakt(folder: Path) -> tuple[Path, Path]:
+    """Trakt's ratings-movies.json (1-10) and watched-movies.json, with an entry without a
+    movie."""
+    import json
+
+    folder.mkdir(parents=True, exist_ok=True)
+    ratings = [
+        {
+            "rated_at": f"2022-0{1 + i % 9}-01T20:00:00.000Z",
+            "rating": int(rating * 2),
+            "type": "movie",
+            "movie": {
+                "title": title,
+                "year": year,
+                "ids": {"trakt": 100 + i, "slug": title.lower().replace(" ", "-"), "imdb": imdb,
+                        "tmdb": 200 + i},
+            },
+        }
+        for i, (title, year, imdb, rating) in enumerate(HISTORY_FILMS)
+    ]  # fmt: skip
+    ratings.append({"rated_at": "2022-09-09T00:00:00.000Z", "rating": 7, "type": "movie"})
+    watched = [
+        {
+            "plays": 2,
+            "last_watched_at": "2022-10-01T21:00:00.000Z",
+            "last_updated_at": "2022-10-01T21:00:00.000Z",
+            "movie": {"title": "Good Will Hunting", "year": 1997, "ids": {"imdb": "tt0119217"}},
+        }
+    ]
+    ratings_path = folder / "ratings-movies.json"
+    watched_path = folder / "watched-movies.json"
+    ratings_path.write_text(json.dumps(ratings), encoding="utf-8")
+    watched_path.write_text(json.dumps(watched), encoding="utf-8")
+    return ratings_path, watched_path
+
+
+def write_plain_history(path: Path) -> Path:
+    """A CSV of title, year and rating (0-5): no imdb ids, so titles match (Titanic a year
+    off, and a namesake of 1943 in the catalogue), with a bad year."""
+    lines = ["title,year,rating"]
+    for title, year, _, rating in HISTORY_FILMS:
+        lines.append(f"{title},{year + 1 if title == 'Titanic' else year},{rating}")
+    lines.append("Scream,nineteen,4")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path

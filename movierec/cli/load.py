@@ -81,6 +81,15 @@ def load(
             "of the genre labels (measured worse on both samples; see docs/quality.md).",
         ),
     ] = False,
+    ratings: Annotated[
+        str | None,
+        typer.Option(
+            "--ratings",
+            metavar="OTHER",
+            help="Take the ratings of another source (e.g. movielens-small), its films "
+            "matched to these by imdb id, else title and year.",
+        ),
+    ] = None,
     holdout: Annotated[
         bool,
         typer.Option(
@@ -98,6 +107,7 @@ def load(
     \b
     Example: movierec load            (the 17,472-film Wikidata sample)
     Example: movierec load ml-latest-small/ --append --rejects rejects.csv
+    Example: movierec load wikidata-films --ratings movielens-small
     """
     from movierec.classifier import ClassifierParams
     from movierec.cli.output import print_json, print_load
@@ -122,6 +132,7 @@ def load(
         classifier=ClassifierParams(seed=seed),
         content=ContentParams(text_weight=text_weight, genre_spectrum=genre_spectrum),
         collaborative=CollaborativeParams(holdout=holdout, seed=seed) if collaborative else None,
+        ratings_from=ratings,
         show_progress=not quiet and not as_json,
     )
     result = run_load(source, database_url(), options)

@@ -79,7 +79,9 @@ def why(reason: dict[str, Any]) -> str:
         ("shared_genres", "genres"),
     ):
         if reason[key]:
-            said.append(f"{label} " + ", ".join(reason[key]))
+            shown = reason[key][:3]
+            more = f" (+{len(reason[key]) - 3})" if len(reason[key]) > 3 else ""
+            said.append(f"{label} " + ", ".join(shown) + more)
     return "; ".join(said)
 
 

@@ -76,6 +76,9 @@ class LoadOptions:
     content: ContentParams = field(default_factory=ContentParams)
     collaborative: CollaborativeParams | None = field(default_factory=CollaborativeParams)
     """None: no collaborative factors, even when the source has ratings."""
+    ratings_from: str | None = None
+    """Another source whose ratings to use: its films matched to the catalogue's by imdb id,
+    else by title and year (``--ratings``)."""
     show_progress: bool = True
     """Progress bars on stderr."""
 
@@ -217,7 +220,9 @@ def load(
         genres = classify(catalogue, documents, text.vectors, options.classifier, stages)
         if content.genre_spectrum:
             train_spectrum(catalogue, genres, text.vectors, stages)
-        ratings = stage_ratings(conn, source, catalogue, rejects, options.append, stages)
+        ratings = stage_ratings(
+            conn, source, catalogue, rejects, options.append, stages, options.ratings_from
+        )
         stored = vectors(
             catalogue, text.vectors, genres, content, options.collaborative, ratings, stages
         )
@@ -404,19 +409,28 @@ def stage_ratings(
     rejects: RejectLog,
     append: bool,
     stages: Stages,
+    ratings_from: str | None = None,
 ) -> list[RatingRow]:
-    """COPY the source's ratings (and the loaded ones, with ``append``) into ratings_staging;
-    returns them as stored, duplicates dropped."""
+    """COPY the source's ratings (or those of ``ratings_from``, matched to the catalogue's
+    films; with ``append``, the loaded ones too) into ratings_staging; returns them as stored,
+    duplicates dropped."""
     with stages.stage("ratings") as advance:
         store.create_staging(conn, store.RATINGS)
         if append:
             store.copy_live_ratings(conn)
-        rows = _rating_rows(source.ratings(), catalogue.by_source_id, rejects, source.label)
+        if ratings_from is None:
+            items, by_source_id, strict = source.ratings(), catalogue.by_source_id, True
+            label = source.label
+        else:
+            other = open_source(ratings_from)
+            by_source_id = match_films(catalogue, other, rejects)
+            items, strict, label = other.ratings(), False, other.label
+        rows = _rating_rows(items, by_source_id, rejects, label, strict)
         store.copy_rows(conn, rows, advance, store.RATINGS)
         rejects.add_many(
             store.dedupe_ratings(conn),
             Reject(
-                source.label,
+                label,
                 "duplicate-rating",
                 "a later rating of the same movie by the same user is kept",
             ),
@@ -424,14 +438,55 @@ def stage_ratings(
         return [RatingRow(int(u), int(m), float(r), t) for u, m, r, t in store.staged_ratings(conn)]
 
 
+def match_films(catalogue: Catalogue, other: MovieSource, rejects: RejectLog) -> dict[str, int]:
+    """``other``'s film ids → the catalogue's ids: the same imdb id, else the same title key
+    and year. Its films that match none are counted as ``unmatched-film``."""
+    from movierec.sources.titles import title_key
+
+    by_imdb: dict[str, int] = {}
+    by_title: dict[tuple[str, int | None], int] = {}
+    for movie_id, record in zip(catalogue.ids, catalogue.records, strict=True):
+        if record.imdb_id:
+            by_imdb.setdefault(record.imdb_id.lower(), movie_id)
+        by_title.setdefault((title_key(record.title), record.year), movie_id)
+    matched: dict[str, int] = {}
+    for item in other.movies():
+        if isinstance(item, Reject):
+            continue
+        found = by_imdb.get(item.imdb_id.lower()) if item.imdb_id else None
+        if found is None:
+            found = by_title.get((title_key(item.title), item.year))
+        if found is None:
+            rejects.add(
+                Reject(
+                    f"{other.label}: movie {item.source_id}",
+                    "unmatched-film",
+                    f"{item.title} ({item.year or '?'}) is not in the catalogue; its ratings are left out",
+                )
+            )
+            continue
+        matched[item.source_id] = found
+    if not matched:
+        raise MovierecError(f"--ratings {other.label}: none of its films is in the catalogue")
+    return matched
+
+
 def _rating_rows(
-    items: Iterator[Rating | Reject], by_source_id: dict[str, int], rejects: RejectLog, label: str
+    items: Iterator[Rating | Reject],
+    by_source_id: dict[str, int],
+    rejects: RejectLog,
+    label: str,
+    strict: bool = True,
 ) -> Iterator[tuple[Any, ...]]:
+    """Rows for ratings_staging; without ``strict``, ratings of films that did not match are
+    left out quietly (their films were counted as unmatched)."""
     for item in items:
         if isinstance(item, Reject):
             rejects.add(item)
             continue
         movie_id = by_source_id.get(item.movie_source_id)
+        if movie_id is None and not strict:
+            continue
         if movie_id is None:
             rejects.add(
                 Reject(

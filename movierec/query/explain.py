@@ -123,10 +123,12 @@ def led_by(
             )
             pulls.append((weight_of[film] * similarity, film))
         pulls.sort(key=lambda p: (-p[0], p[1]))
+        # The films that pulled hardest; a runner-up a quarter as strong is not a leader.
+        strongest = pulls[0][0] if pulls else 0.0
         out[n.id] = [
             {"id": film, "title": names[film][0], "year": names[film][1], "pull": round(pull, 4)}
             for pull, film in pulls[:most]
-            if pull > 0
+            if pull > 0 and pull >= strongest / 4
         ]
     return out
 

@@ -1,4 +1,5 @@
-"""Title clean-up shared by sources: a trailing "(1995)" year and a trailing ", The" article."""
+"""Title clean-up shared by sources: a trailing "(1995)" year and a trailing ", The" article,
+and the key two sources' titles are matched by."""
 
 from __future__ import annotations
 
@@ -62,3 +63,17 @@ def clean_title(raw: str) -> tuple[str, int | None]:
     """Both clean-ups: ``"Matrix, The (1999)"`` → ``("The Matrix", 1999)``."""
     title, year = split_year(raw)
     return front_article(title), year
+
+
+_KEY_TRAILING = re.compile(r",\s*(the|a|an)\s*$")
+_KEY_LEADING = re.compile(r"^(the|a|an)\s+")
+_KEY_OTHER = re.compile(r"[\W_]+")
+
+
+def title_key(title: str) -> str:
+    """A title as two sources both write it: lower case, no leading or trailing article
+    ("Matrix, The"), no punctuation or spaces. sql/history.sql matches histories by the same
+    rule (the movierec_title_key() function of migration 0006)."""
+    key = _KEY_TRAILING.sub("", title.lower())
+    key = _KEY_LEADING.sub("", key)
+    return _KEY_OTHER.sub("", key)

@@ -236,3 +236,51 @@ def test_a_small_catalogue_loads_and_says_what_it_lacks(
 def test_one_movie_is_too_few(make_database: Callable[[], str], tmp_path: Path) -> None:
     with pytest.raises(MovierecError, match="at least 2"):
         load(str(_jsonl(tmp_path / "one.jsonl", _movies(1))), dsn=make_database())
+
+
+def test_ratings_from_another_source_attach_by_imdb_id_or_title(
+    make_database: Callable[[], str], tmp_path: Path
+) -> None:
+    """`load SOURCE --ratings OTHER`: OTHER's films matched to SOURCE's by imdb id, else by
+    title and year; the ratings of the rest are left out and their films counted."""
+    from tests import fixtures
+
+    ml = fixtures.write_ml_latest(tmp_path / "ml").parent
+    films = [
+        {"id": f"w{i}", "title": title, "year": year, "genres": genres, "director": director}
+        for i, (title, year, genres, director, _) in enumerate(fixtures.FILMS)
+    ]
+    # The first film by its imdb id alone, under another title; the last one missing.
+    films[0]["imdb_id"] = fixtures._imdb(0)
+    films[0]["title"] = "Matrix (the film)"
+    films = films[:-1]
+    url = make_database()
+    result = load(
+        str(_jsonl(tmp_path / "films.jsonl", films)), dsn=url, doc2vec=FAST, ratings_from=str(ml)
+    )
+    # The fixture's two extra films and the one left out of the catalogue are unmatched.
+    assert result.rejected["by_reason"]["unmatched-film"] == 3
+    with psycopg.connect(url) as conn:
+        rated = conn.execute("select count(distinct movie_id), count(*) from ratings").fetchone()
+        renamed = conn.execute(
+            "select count(*) from ratings r join movies m on m.id = r.movie_id"
+            " where m.title = 'Matrix (the film)'"
+        ).fetchone()
+        factors = conn.execute("select count(factors) from movies").fetchone()
+    assert rated is not None and rated[0] == len(films) and result.ratings == rated[1]
+    assert renamed is not None and renamed[0] > 0
+    assert factors is not None and factors[0] > 0
+
+
+def test_ratings_from_a_source_that_matches_nothing_is_a_clear_error(
+    make_database: Callable[[], str], tmp_path: Path
+) -> None:
+    from tests import fixtures
+
+    ml = fixtures.write_ml_latest(tmp_path / "ml").parent
+    with pytest.raises(MovierecError, match="none of its films is in the catalogue"):
+        load(
+            str(_jsonl(tmp_path / "a.jsonl", _movies(30))),
+            dsn=make_database(),
+            ratings_from=str(ml),
+        )
