@@ -1,3 +1,3 @@
 """movierec: a PostgreSQL + pgvector movie recommender."""
 
-__version__ = "0.10.0"
+__version__ = "0.11.0"

@@ -23,6 +23,10 @@ class Settings:
     home: Path
     """``MOVIEREC_HOME``: where the embedded server keeps its data (default: user data dir)."""
 
+    api_token: str | None = None
+    """``MOVIEREC_API_TOKEN``: the bearer token ``movierec serve`` wants for adding films
+    (``POST /api/v1/movies``); unset, adding is off."""
+
     @property
     def pgdata(self) -> Path:
         """The embedded server's data directory."""
@@ -34,4 +38,5 @@ def get_settings() -> Settings:
     url = os.environ.get("MOVIEREC_DATABASE_URL") or None
     home_env = os.environ.get("MOVIEREC_HOME")
     home = Path(home_env).expanduser() if home_env else _default_home()
-    return Settings(database_url=url, home=home)
+    token = os.environ.get("MOVIEREC_API_TOKEN") or None
+    return Settings(database_url=url, home=home, api_token=token)

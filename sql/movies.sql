@@ -16,10 +16,8 @@ select id, embedding, creators, factors
 
 -- name: blend
 -- The blend weights the current load chose, for 'similar' and 'history'.
-select params -> 'blend'
-  from models
- order by created_at desc, id desc
- limit 1
+select blend, content, creators, ratings
+  from similarity_blend
 
 -- name: find_by_id
 -- One movie by id, with what the similarity query starts from.
@@ -32,3 +30,14 @@ select id, title, year, director, genres, predicted_genres, embedding, creators,
 select genre
   from genre_counts
  order by genre
+
+-- name: genre_counts
+-- Every labelled genre and how many films carry it, most common first.
+select genre, movies
+  from genre_counts
+ order by movies desc, genre
+
+-- name: readiness
+-- The schema's revision and whether any film is loaded, for the web server's /readyz.
+select (select version_num from alembic_version limit 1) as revision,
+       exists (select 1 from movies) as loaded

@@ -5,7 +5,7 @@
 -- The k movies most similar to a query (a film's three vectors, or a history's), by a blend of
 -- three parts: content (cosine of the dense embeddings), creators (cosine of the sparse
 -- creators vectors) and ratings (inner product of the collaborative factors over the query's
--- length), each in [-1, 1], weighted by the load's stored blend (models.params -> 'blend' ->
+-- length), each in [-1, 1], weighted by the load's stored blend (similarity_blend, the row of
 -- the `blend` parameter: 'similar' or 'history'; a w_* parameter overrides one weight).
 -- Candidates: the nearest by the dense HNSW index and by the factors' HNSW index (iterative
 -- scans, with every filter), and every film sharing one of the query's 32 heaviest creators
@@ -15,13 +15,12 @@
 -- the genres match few movies (fewer than movierec.exact_scale × √(movies), counted in
 -- genre_counts), every match is a candidate instead (GIN bitmap, exact).
 with weights as materialized (
-    select coalesce(%(w_content)s::real, (b ->> 'content')::real, 1) as content,
-           coalesce(%(w_creators)s::real, (b ->> 'creators')::real, 0) as creators,
-           coalesce(%(w_ratings)s::real, (b ->> 'ratings')::real, 0) as ratings
-      from (select (select params -> 'blend' -> coalesce(%(blend)s::text, 'similar')
-                      from models
-                     order by created_at desc, id desc
-                     limit 1) as b) as stored
+    -- No stored blend (a catalogue loaded before 0.10.0): the dense embedding alone.
+    select coalesce(%(w_content)s::real, b.content, 1) as content,
+           coalesce(%(w_creators)s::real, b.creators, 0) as creators,
+           coalesce(%(w_ratings)s::real, b.ratings, 0) as ratings
+      from (select 1) as one
+      left join similarity_blend as b on b.blend = coalesce(%(blend)s::text, 'similar')
 ),
 exact as materialized (
     -- The summed counts of the query genres bound the matches. The HNSW scans visit about
@@ -62,11 +61,16 @@ by_content as materialized (
      limit greatest(4 * %(k)s::int, 40)
 ),
 by_creators as materialized (
+    -- Films sharing a token, by the GIN index alone (the genre index would only widen the
+    -- bitmap), then the filters on each of them.
     select f.id
       from filtered as f
      where not (select chosen from exact)
        and (select creators from weights) > 0
-       and f.creator_keys && movierec_sparse_keys(%(creators)s::sparsevec, 32)
+       and f.id in (select c.id
+                      from movies as c
+                     where c.creator_keys && movierec_sparse_keys(%(creators)s::sparsevec, 32)
+                    offset 0)
 ),
 by_ratings as materialized (
     select f.id
@@ -87,13 +91,15 @@ candidates as (
     select f.id from filtered as f where (select chosen from exact)
 ),
 scored as (
+    -- Each candidate by its primary key ("offset 0" keeps the planner from hashing the whole
+    -- table for a few dozen rows).
     select m.id, m.title, m.year, m.genres,
            coalesce(1 - (m.embedding <=> %(embedding)s::vector), 0) as content,
            coalesce(1 - (m.creators <=> %(creators)s::sparsevec), 0) as creators,
            coalesce(-(m.factors <#> %(factors)s::vector)
                     / nullif(vector_norm(%(factors)s::vector), 0), 0) as ratings
       from candidates as c
-      join movies as m on m.id = c.id
+     cross join lateral (select * from movies as one where one.id = c.id offset 0) as m
 )
 select s.id, s.title, s.year, s.genres,
        (w.content * s.content + w.creators * s.creators + w.ratings * s.ratings)::float8

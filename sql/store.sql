@@ -101,3 +101,13 @@ select genre, movies from counted
 -- The ratings staged for this load (after de-duplication), for the collaborative vectors.
 select user_id, movie_id, rating, extract(epoch from rated_at)::float8 as rated_at
   from ratings_staging
+
+-- name: clear_blend
+-- Forget the previous load's blend weights (store_blend writes the new ones next).
+delete from similarity_blend
+
+-- name: store_blend
+-- The similarity query's blend weights from the new load ('similar', 'history').
+insert into similarity_blend (blend, content, creators, ratings)
+select key, (value ->> 'content')::real, (value ->> 'creators')::real, (value ->> 'ratings')::real
+  from jsonb_each(%(blend)s::jsonb)

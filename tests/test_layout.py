@@ -17,7 +17,7 @@ LAYERS: list[set[str]] = [
     {"movierec.database"},
     {"movierec.pipeline"},
     {"movierec.query"},
-    {"movierec.bench"},
+    {"movierec.bench", "movierec.web"},
     {"movierec.cli", "movierec.__main__"},
 ]
 

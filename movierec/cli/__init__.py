@@ -5,7 +5,7 @@
 """
 
 # The command modules register their commands on import, in the order --help lists them.
-from movierec.cli import load, query, add, evaluate, bench, db  # noqa: I001
+from movierec.cli import load, query, add, evaluate, serve, bench, db  # noqa: I001
 from movierec.cli.app import app, main
 
-__all__ = ["add", "app", "bench", "db", "evaluate", "load", "main", "query"]
+__all__ = ["add", "app", "bench", "db", "evaluate", "load", "main", "query", "serve"]

@@ -85,33 +85,9 @@ def why(reason: dict[str, Any]) -> str:
     return "; ".join(said)
 
 
-def history_json(kind: str, history: Any, rejects: list[Any]) -> dict[str, Any]:
-    """What was read and matched of a history, for ``--json``."""
-    from collections import Counter
-
-    unmatched = Counter(m.how for m in history.unmatched)
-    unmatched.update(r.reason for r in rejects)
-    return {
-        "history": {
-            "format": kind,
-            "rows": len(history.matches) + len(rejects),
-            "matched": len(history.ids),
-            "matched_by": dict(Counter(m.how for m in history.matches if m.movie_id)),
-            "liked": sum(1 for m in history.matches if m.movie_id and m.liked),
-            "disliked": sum(1 for m in history.matches if m.movie_id and m.disliked),
-            "unmatched": dict(unmatched),
-            "unmatched_examples": [str(r) for r in rejects[:5]]
-            + [
-                f"{m.row.where}: {m.how}: {m.row.title or m.row.imdb_id} ({m.row.year or '?'})"
-                for m in history.unmatched[:5]
-            ],
-        }
-    }
-
-
 def print_history(kind: str, history: Any, rejects: list[Any]) -> None:
     """One line of what matched, then the unmatched rows by reason with a few examples."""
-    info = history_json(kind, history, rejects)["history"]
+    info = history.report(kind, rejects)
     how = ", ".join(f"{n} by {k}" for k, n in sorted(info["matched_by"].items()))
     typer.echo(
         f"{kind}: {info['matched']:,} of {info['rows']:,} rows matched ({how}); "
@@ -308,4 +284,37 @@ def print_bench(report: dict[str, Any]) -> None:
             f"  seconds: {stages}\n"
             "  peak RSS by stage (MB): "
             + ", ".join(f"{k} {v:,.0f}" for k, v in load["peak_rss_by_stage_mb"].items())
+        )
+
+
+def print_serve_bench(report: dict[str, Any]) -> None:
+    """The serve bench: each run's latency, throughput and errors."""
+
+    def line(name: str, r: dict[str, Any]) -> str:
+        return (
+            f"{name:<22} {r['requests']:>7,} requests  {r['requests_per_second']:>7.1f}/s  "
+            f"p50 {r['p50_ms']:>6.2f} ms  p99 {r['p99_ms']:>6.2f} ms  errors {r['errors']}"
+        )
+
+    typer.echo(f"movierec serve, {report['workers']} worker(s): GET /api/v1/movies/{{id}}/similar")
+    typer.echo(line("one connection", report["sequential"]))
+    typer.echo(line(f"{report['concurrency']} connections", report["concurrent"]))
+    rss = report["rss_mb"]
+    served = report["sequential"]["requests"] + report["concurrent"]["requests"]
+    typer.echo(
+        f"server RSS: {rss['warm']} MB warm, {rss['after_sequential']} MB after the first run, "
+        f"{rss['after_concurrent']} MB after the second ({served:,} requests)"
+    )
+    if "reload" in report:
+        r = report["reload"]
+        typer.echo(line("during a reload", r))
+        typer.echo(
+            f"  {r['probe_answers']} answers for 50 probe films ({r['changed_probes']} changed by "
+            f"the reload): {r['mixed_answers']} neither the old nor the new catalogue's"
+        )
+    if "restart" in report:
+        r = report["restart"]
+        typer.echo(
+            f"database restart: while down {r['while_down']}; after it was back {r['after_up']}; "
+            f"first 200 after {r['seconds_to_first_200']} s"
         )

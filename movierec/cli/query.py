@@ -139,7 +139,6 @@ def recommend(
     Example: movierec recommend --like "The Matrix" --dislike "Titanic (1997)"
     """
     from movierec.cli.output import (
-        history_json,
         neighbours_json,
         print_history,
         print_json,
@@ -176,12 +175,11 @@ def recommend(
             reasons = explain_results(conn, matched.ids, neighbours, blend="history")
             leaders = led_by(conn, _weights(matched), neighbours)
     if as_json:
-        data = history_json(kind, matched, rejects)
-        data["results"] = neighbours_json(neighbours, reasons)
+        results = neighbours_json(neighbours, reasons)
         if leaders is not None:
-            for row in data["results"]:
+            for row in results:
                 row["explain"]["led_by"] = leaders.get(row["id"], [])
-        print_json(data)
+        print_json({"history": matched.report(kind, rejects), "results": results})
         return
     print_history(kind, matched, rejects)
     print_neighbours(neighbours, reasons, leaders)

@@ -6,6 +6,7 @@ DSN as given (no URL translation, so socket folders and odd passwords survive as
 
 from __future__ import annotations
 
+import functools
 import io
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -87,8 +88,9 @@ def current(dsn: str) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
+@functools.cache
 def head() -> str | None:
-    """The newest revision movierec's migrations know."""
+    """The newest revision movierec's migrations know (read once: /readyz asks often)."""
     from alembic.script import ScriptDirectory
 
     return ScriptDirectory.from_config(alembic_config()).get_current_head()

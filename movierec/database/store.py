@@ -266,6 +266,10 @@ def swap(
     for table, indexes in tables:
         _swap_table(conn, table, indexes)
     refresh_genre_counts(conn)
+    blend = model.params.get("blend")
+    if blend:
+        conn.execute(queries.get("store", "clear_blend").sql)
+        conn.execute(queries.get("store", "store_blend").sql, {"blend": Jsonb(blend)})
     conn.execute(queries.get("store", "delete_models").sql)
     row = conn.execute(
         queries.get("store", "insert_model").sql,

@@ -17,13 +17,9 @@ PARTS = ("content", "creators", "ratings")
 
 def stored_blend(conn: psycopg.Connection[Any], blend: str = "similar") -> dict[str, float]:
     """The weights the similarity query uses for ``blend`` (as sql/similar.sql defaults them)."""
-    row = conn.execute(queries.get("movies", "blend").sql).fetchone()
-    weights = ((row[0] or {}) if row else {}).get(blend) or {}
-    return {
-        "content": float(weights.get("content", 1.0)),
-        "creators": float(weights.get("creators", 0.0)),
-        "ratings": float(weights.get("ratings", 0.0)),
-    }
+    rows = {r[0]: r[1:] for r in conn.execute(queries.get("movies", "blend").sql)}
+    content, creators, ratings = rows.get(blend, (1.0, 0.0, 0.0))
+    return {"content": float(content), "creators": float(creators), "ratings": float(ratings)}
 
 
 def _record(row: dict[str, Any]) -> Any:

@@ -23,7 +23,7 @@ from movierec.database import queries
 from movierec.errors import MovierecError
 from movierec.query.search import QueryMovie, QueryVectors, resolve_title
 from movierec.query.similar import Filters, Neighbour, Weights, similar_to_vector
-from movierec.records import HistoryRow
+from movierec.records import HistoryRow, Reject
 
 LIKED_AT = 3.5
 """A history rating at or above this (of 5; 7 of 10) is a like."""
@@ -62,6 +62,28 @@ class History:
     def unmatched(self) -> list[Match]:
         return [m for m in self.matches if m.movie_id is None]
 
+    def report(self, kind: str, rejects: list[Reject]) -> dict[str, Any]:
+        """What was read and matched: counts by rule and reason, and the first examples."""
+        from collections import Counter
+
+        unmatched = Counter(m.how for m in self.unmatched)
+        unmatched.update(r.reason for r in rejects)
+        examples = [str(r) for r in rejects[:5]] + [
+            f"{m.row.where}: {m.how}: {m.row.title or m.row.imdb_id} ({m.row.year or '?'})"
+            for m in self.unmatched[:5]
+        ]
+        matched = [m for m in self.matches if m.movie_id]
+        return {
+            "format": kind,
+            "rows": len(self.matches) + len(rejects),
+            "matched": len(self.ids),
+            "matched_by": dict(Counter(m.how for m in matched)),
+            "liked": sum(1 for m in matched if m.liked),
+            "disliked": sum(1 for m in matched if m.disliked),
+            "unmatched": dict(unmatched),
+            "unmatched_examples": examples,
+        }
+
 
 def _payload(rows: list[HistoryRow]) -> Jsonb:
     return Jsonb([r.as_json() for r in rows])
@@ -91,6 +113,7 @@ def recommend_history(
     k: int = 10,
     filters: Filters | None = None,
     weights: Weights | None = None,
+    settings: dict[str, str] | None = None,
 ) -> tuple[History, list[Neighbour]]:
     """Movies for the person whose history ``rows`` are (none of them recommended)."""
     if not rows:
@@ -111,6 +134,7 @@ def recommend_history(
         filters=dataclasses.replace(base, exclude_ids=excluded),
         blend="history",
         weights=weights,
+        settings=settings,
     )
     return history, neighbours
 

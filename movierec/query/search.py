@@ -133,13 +133,20 @@ def resolve_ids(conn: psycopg.Connection[Any], titles: list[str]) -> list[int]:
     return [resolve_title(conn, title)[0].id for title in titles]
 
 
-def search(conn: psycopg.Connection[Any], text: str, *, k: int = 10) -> list[dict[str, Any]]:
-    """Typo-tolerant title search; a trailing year ("Hamlet 1996") narrows it."""
+def search(
+    conn: psycopg.Connection[Any],
+    text: str,
+    *,
+    k: int = 10,
+    settings: dict[str, str] | None = None,
+) -> list[dict[str, Any]]:
+    """Typo-tolerant title search; a trailing year ("Hamlet 1996") narrows it. ``settings={}``
+    when the session already has TITLE_SEARCH_SETTINGS."""
     check_text(text, "search")
     if not text.strip():
         raise MovierecError("give some words of a title to search for")
     check_k(k)
-    set_local(conn, TITLE_SEARCH_SETTINGS)
+    set_local(conn, TITLE_SEARCH_SETTINGS if settings is None else settings)
     with conn.cursor(row_factory=dict_row) as cur:
         return cur.execute(
             queries.get("search", "search_titles").sql, {"q": text.strip(), "limit": k}

@@ -15,3 +15,12 @@ def set_local(conn: psycopg.Connection[Any], settings: dict[str, str]) -> None:
     calls = sql.SQL(", ").join([sql.SQL("set_config(%s, %s, true)")] * len(settings))
     values = [v for item in settings.items() for v in item]
     conn.execute(sql.SQL("select {}").format(calls), values)
+
+
+def set_session(conn: psycopg.Connection[Any], settings: dict[str, str]) -> None:
+    """Apply settings for the whole session (a pooled connection's life), in one round trip."""
+    if not settings:
+        return
+    calls = sql.SQL(", ").join([sql.SQL("set_config(%s, %s, false)")] * len(settings))
+    values = [v for item in settings.items() for v in item]
+    conn.execute(sql.SQL("select {}").format(calls), values)

@@ -200,9 +200,11 @@ def similar(
     k: int = 10,
     filters: Filters | None = None,
     weights: Weights | None = None,
+    settings: dict[str, str] | None = None,
 ) -> tuple[QueryMovie, list[Neighbour]]:
     """Movies like ``title`` (or the movie ``movie_id``): its vectors and predicted genres
-    into the similarity query."""
+    into the similarity query. ``settings={}`` when the connection already has the search
+    settings for its session (the web server's pool sets them once)."""
     if movie_id is not None:
         movie, vectors = movie_by_id(conn, movie_id)
     elif title is not None:
@@ -217,5 +219,6 @@ def similar(
         k=k,
         filters=filters,
         weights=weights,
+        settings=settings,
     )
     return movie, neighbours

@@ -12,7 +12,7 @@ Invaders") does not make a film kin of "Alien".
 from __future__ import annotations
 
 from movierec.records import MovieRecord
-from movierec.text.tokens import entity, tokenize
+from movierec.text import tokens
 
 TOP_BILLED = 5
 """Cast members counted, the first five the source lists (the Wikidata sample lists them
@@ -31,7 +31,7 @@ KINDS = {
 
 def title_prefixes(title: str) -> list[str]:
     """The first significant word of a title, and its first two: the franchise tokens."""
-    words = tokenize(title)
+    words = tokens.words(title)
     while words and words[0] in ARTICLES:
         words = words[1:]
     prefixes = []
@@ -48,12 +48,12 @@ def _people(text: str | None) -> list[str]:
 
 def creator_tokens(record: MovieRecord) -> list[str]:
     """The tokens of the creators vector, without repeats."""
-    tokens = [entity("director", d) for d in _people(record.director)]
-    tokens += [entity("writer", w) for w in _people(record.writer)]
-    tokens += [entity("cast", c) for c in record.cast[:TOP_BILLED]]
-    tokens += title_prefixes(record.title)
-    tokens += [entity("keyword", k) for k in record.keywords]
-    return list(dict.fromkeys(tokens))
+    found = [tokens.entity("director", d) for d in _people(record.director)]
+    found += [tokens.entity("writer", w) for w in _people(record.writer)]
+    found += [tokens.entity("cast", c) for c in record.cast[:TOP_BILLED]]
+    found += title_prefixes(record.title)
+    found += [tokens.entity("keyword", k) for k in record.keywords]
+    return list(dict.fromkeys(found))
 
 
 def kind_of(token: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import cache
+from typing import Any
 
 from movierec.records import MovieRecord
 
@@ -31,6 +32,23 @@ def tokenize(text: str) -> list[str]:
     """Lower-cased word tokens of free text; punctuation is dropped."""
     tokens: list[str] = _tokenizer().tokenize(text.lower())  # type: ignore[attr-defined]
     return tokens
+
+
+@cache
+def _word() -> Any:
+    import regex
+
+    return regex.compile(WORD_PATTERN, regex.UNICODE | regex.MULTILINE | regex.DOTALL)
+
+
+def words(text: str) -> list[str]:
+    """The tokens ``tokenize`` gives, without NLTK: its RegexpTokenizer (no gaps) is
+    ``findall`` of the pattern, compiled by the ``regex`` engine (whose ``\\w`` differs from
+    ``re``'s: "8½" is one word to ``re``, "8" to ``regex``); tests/text/test_tokens.py checks
+    the two agree on every sample title. The query path explains results by title words, and
+    importing NLTK there would pull in scikit-learn and pandas."""
+    found: list[str] = _word().findall(text.lower())
+    return found
 
 
 def entity(kind: str, name: str) -> str:

@@ -39,6 +39,7 @@ def test_the_commands_exist() -> None:
         ("add",),
         ("evaluate",),
         ("bench",),
+        ("serve",),
         ("db", "url"),
         ("db", "psql"),
         ("db", "upgrade"),

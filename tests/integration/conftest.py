@@ -102,17 +102,17 @@ def make_database(server_url: str) -> Iterator[object]:
             )
 
 
-@pytest.fixture(scope="session")
-def films_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A slice of the real Wikidata sample: 1996-1999 plus every Hamlet (1,437 films)."""
+def _sample_slice(path: Path, titles: tuple[str, ...]) -> Path:
+    """The real Wikidata sample's films of 1996-1999, and every film with one of ``titles``."""
     from bokeh_sampledata.movies_data import movie_path
 
-    path = tmp_path_factory.mktemp("data") / "films.sqlite"
     conn = sqlite3.connect(path)
     conn.execute("attach database ? as src", (f"file:{movie_path}?mode=ro",))
+    conn.execute("create temp table wanted (title text)")
+    conn.executemany("insert into wanted values (?)", [(t,) for t in titles])
     conn.execute(
         "create table omdb as select * from src.omdb "
-        "where Year between 1996 and 1999 or Title = 'Hamlet'"
+        "where Year between 1996 and 1999 or Title in (select title from wanted)"
     )
     conn.execute(
         "create table tomatoes as select * from src.tomatoes where ID in (select ID from omdb)"
@@ -120,6 +120,47 @@ def films_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
     conn.commit()
     conn.close()
     return path
+
+
+@pytest.fixture(scope="session")
+def films_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A slice of the real Wikidata sample: 1996-1999 plus every Hamlet (1,437 films)."""
+    return _sample_slice(tmp_path_factory.mktemp("data") / "films.sqlite", ("Hamlet",))
+
+
+SCRIPT_TITLE = "<script>alert(1)</script>"
+"""A film title the web pages must show as text."""
+
+
+@pytest.fixture(scope="session")
+def web_url(make_database: object, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The database of the API and page tests: the 1996-1999 slice, every Hamlet, the three
+    films titled Heat (1972, 1987, 1995), and a film added through the API's path whose title
+    is a script tag."""
+    from movierec.database.connection import connect
+    from movierec.pipeline.add import add_movies
+    from movierec.records import MovieRecord
+    from movierec.vectors.doc2vec import Doc2VecParams
+    from tests.integration.loading import load
+
+    source = _sample_slice(tmp_path_factory.mktemp("web") / "films.sqlite", ("Hamlet", "Heat"))
+    url = str(make_database())  # type: ignore[operator]
+    load(str(source), dsn=url, doc2vec=Doc2VecParams(epochs=10), show_progress=False)
+    with connect(url) as conn:
+        add_movies(
+            conn,
+            [
+                MovieRecord(
+                    source_id="",
+                    title=SCRIPT_TITLE,
+                    year=1998,
+                    genres=["Comedy"],
+                    director="Anne O'Hara & <b>Co</b>",
+                    overview="A comedy about a web page that forgot to escape its titles.",
+                )
+            ],
+        )
+    return url
 
 
 @pytest.fixture(scope="session")

@@ -38,8 +38,10 @@ def brute_force(
 ) -> list[int]:
     """The exact top k by the stored 'similar' blend, scoring every film that passes the genre
     filter (no index), as a check of what the query returns."""
-    row = conn.execute("select params -> 'blend' -> 'similar' from models").fetchone()
-    blend = (row[0] if row else None) or {"content": 1, "creators": 0, "ratings": 0}
+    row = conn.execute(
+        "select content, creators, ratings from similarity_blend where blend = 'similar'"
+    ).fetchone()
+    blend = dict(zip(("content", "creators", "ratings"), row or (1, 0, 0), strict=True))
     rows = conn.execute(
         "select id from movies"
         " where (cardinality(%(genres)s::text[]) = 0 or genres && %(genres)s::text[])"

@@ -91,6 +91,8 @@ def test_reload_replaces_and_keeps_index_names(
         staging = conn.execute("select to_regclass('movies_staging')").fetchone()
         seq = conn.execute("select pg_get_serial_sequence('movies', 'id')").fetchone()
         assert conn.execute("select count(*) from models").fetchone() == (1,)
+        blends = conn.execute("select blend from similarity_blend order by blend").fetchall()
+    assert blends == [("history",), ("similar",)]
     assert {
         "movies_pkey",
         "movies_source_uq",

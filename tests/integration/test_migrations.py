@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import psycopg
 
@@ -43,9 +45,16 @@ def _similar_settings(url: str) -> list[str]:
 def test_round_trip(make_database: Callable[[], str]) -> None:
     url = make_database()
     migrate.upgrade(url)
-    assert migrate.current(url) == migrate.head() == "0006"
+    assert migrate.current(url) == migrate.head() == "0007"
     first = _objects(url)
-    assert {"movies", "models", "ratings", "genre_counts", "alembic_version"} <= first["tables"]
+    assert {
+        "movies",
+        "models",
+        "ratings",
+        "genre_counts",
+        "similarity_blend",
+        "alembic_version",
+    } <= first["tables"]
     assert {
         "movies_embedding_hnsw",
         "movies_genres_gin",
@@ -104,7 +113,11 @@ def test_each_revision_steps_down_and_up(make_database: Callable[[], str]) -> No
         }
     assert "keywords" not in columns and "tagline" not in columns
     migrate.upgrade(url)
-    assert migrate.current(url) == "0006"
+    assert migrate.current(url) == "0007"
+    # 0007 -> 0006: the blend weights go back to the models row only.
+    migrate.downgrade(url, "0006")
+    with psycopg.connect(url) as conn:
+        assert conn.execute("select to_regclass('similarity_blend')").fetchone() == (None,)
     # 0006 -> 0005 restores 0005's functions (the taste vector, one cosine) and drops the columns.
     migrate.downgrade(url, "0005")
     with psycopg.connect(url) as conn:
@@ -162,3 +175,32 @@ def test_hnsw_index_uses_cosine_ops(make_database: Callable[[], str]) -> None:
         ).fetchone()
     assert row is not None and "hnsw" in row[0] and "vector_cosine_ops" in row[0]
     assert dims == ("vector(100)",)
+
+
+def test_a_catalogue_loaded_at_0006_keeps_its_blend_through_0007(
+    make_database: Callable[[], str], films_sqlite: Path
+) -> None:
+    from movierec.query.similar import similar
+    from movierec.vectors.doc2vec import Doc2VecParams
+    from tests.integration.loading import load
+
+    url = make_database()
+    load(str(films_sqlite), dsn=url, doc2vec=Doc2VecParams(epochs=3), show_progress=False)
+
+    def answers() -> tuple[list[tuple[Any, ...]], list[int]]:
+        with psycopg.connect(url) as conn:
+            blend = conn.execute(
+                "select blend, content, creators, ratings from similarity_blend order by blend"
+            ).fetchall()
+        from movierec.database.connection import connect
+
+        with connect(url) as conn:
+            _, found = similar(conn, "Fargo", k=10)
+        return blend, [n.id for n in found]
+
+    before = answers()
+    assert [b[0] for b in before[0]] == ["history", "similar"]
+    # As 0.10.0 left it: the weights only in the models row, the function reading them there.
+    migrate.downgrade(url, "0006")
+    migrate.upgrade(url)
+    assert answers() == before

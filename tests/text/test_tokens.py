@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from movierec.records import MovieRecord
-from movierec.text.tokens import document, entity, tokenize
+from movierec.text.tokens import document, entity, tokenize, words
 
 
 def test_tokenize_lowercases_and_drops_punctuation() -> None:
@@ -15,6 +15,19 @@ def test_tokenize_lowercases_and_drops_punctuation() -> None:
         "amélie's",
         "rock'n'roll",
     ]
+
+
+def test_words_without_nltk_are_nltks_tokens_on_every_sample_title() -> None:
+    import sqlite3
+
+    from bokeh_sampledata.movies_data import movie_path
+
+    conn = sqlite3.connect(f"file:{movie_path}?mode=ro", uri=True)
+    titles = [r[0] for r in conn.execute("select Title from omdb") if r[0]]
+    conn.close()
+    titles += ["Spider-Man -- 2: Amélie's rock'n'roll", "L\u2019Avventura", "WALL·E", "9½ Weeks"]
+    assert len(titles) > 17_000
+    assert [words(t) for t in titles] == [tokenize(t) for t in titles]
 
 
 def test_entity_is_one_token_per_name() -> None:
