@@ -1,5 +1,5 @@
 """Allow ``python -m movierec``."""
 
-from movierec.cli import main
+from movierec.cli.entry import main
 
 main()

@@ -233,31 +233,40 @@ def bench_size(
 
 
 def startup(url: str, runs: int = 10) -> dict[str, Any]:
-    """Median wall time of `movierec --help` and of `movierec similar` on what is loaded."""
-
-    def median_of(args: list[str]) -> float | None:
-        times = []
-        for _ in range(runs):
-            t0 = time.perf_counter()
-            done = subprocess.run(
-                [sys.executable, "-m", "movierec", *args],
-                capture_output=True,
-                env={**os.environ, "MOVIEREC_DATABASE_URL": url},
-            )
-            times.append(time.perf_counter() - t0)
-            if done.returncode != 0:
-                return None
-        return round(statistics.median(times), 3)
-
+    """Median wall times, interleaved run by run: `movierec --help`, `movierec similar` on what
+    is loaded, and the floor under it, a Python that imports psycopg, connects and runs
+    ``select 1`` (the issue-17 target: similar within 1.5x of it)."""
+    env = {**os.environ, "MOVIEREC_DATABASE_URL": url}
+    floor = "import sys, psycopg; psycopg.connect(sys.argv[1]).execute('select 1')"
     with connect(url) as conn:
         row = (
             conn.execute("select title from movies order by id limit 1").fetchone()
             if _has_movies(conn)
             else None
         )
-    out: dict[str, Any] = {"runs": runs, "help_seconds": median_of(["--help"])}
-    out["similar_seconds"] = median_of(["similar", row[0], "-k", "10"]) if row else None
-    out["similar_title"] = row[0] if row else None
+    commands: dict[str, list[str]] = {
+        "help_seconds": [sys.executable, "-m", "movierec", "--help"],
+        "psycopg_select_1_seconds": [sys.executable, "-c", floor, url],
+    }
+    if row:
+        commands["similar_seconds"] = [sys.executable, "-m", "movierec", "similar", row[0]]
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    failed: set[str] = set()
+    for _ in range(runs):
+        for name, command in commands.items():
+            t0 = time.perf_counter()
+            done = subprocess.run(command, capture_output=True, env=env)
+            times[name].append(time.perf_counter() - t0)
+            if done.returncode != 0:
+                failed.add(name)
+    out: dict[str, Any] = {"runs": runs, "similar_title": row[0] if row else None}
+    for name, values in times.items():
+        out[name] = None if name in failed else round(statistics.median(values), 3)
+    out.setdefault("similar_seconds", None)
+    if out["similar_seconds"] and out["psycopg_select_1_seconds"]:
+        out["similar_over_psycopg"] = round(
+            out["similar_seconds"] / out["psycopg_select_1_seconds"], 2
+        )
     return out
 
 

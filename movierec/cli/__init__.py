@@ -1,11 +1,12 @@
-"""The ``movierec`` command line: thin typer commands over the library, one module a group.
+"""The ``movierec`` command line: thin commands over the library, one module a group.
 
-``app.py`` holds the root (options, error handling, the database URL resolved once);
-``options.py`` the options several commands share; ``output.py`` how results are printed.
+``entry.py`` is the console entry point: ``similar`` parses on its own (``fast.py``, no typer:
+its start-up is Python's and psycopg's), every other command goes through the typer app in
+``app.py``, whose commands ``commands.py`` imports. ``options.py`` holds the options several
+commands share, ``filters.py`` their filters, ``output.py`` how results are printed.
+Importing this package imports no typer.
 """
 
-# The command modules register their commands on import, in the order --help lists them.
-from movierec.cli import load, query, add, evaluate, serve, bench, db  # noqa: I001
-from movierec.cli.app import app, main
+from movierec.cli.entry import main
 
-__all__ = ["add", "app", "bench", "db", "evaluate", "load", "main", "query", "serve"]
+__all__ = ["main"]

@@ -7,7 +7,10 @@ import sys
 from dataclasses import asdict
 from typing import Any
 
-import typer
+
+def echo(message: str = "") -> None:
+    """One line on stdout (typer.echo without importing typer: `similar`'s start-up)."""
+    sys.stdout.write(f"{message}\n")
 
 
 def print_json(data: Any) -> None:
@@ -19,7 +22,7 @@ def print_load(result: Any) -> None:
     """The summary of a load: counts, rejects, notes, classifier scores, time per stage."""
     metrics = result.metrics
     merged = f", {result.merged:,} already loaded" if result.merged else ""
-    typer.echo(
+    echo(
         f"loaded {result.movies:,} movies from {result.source}{merged} "
         f"({result.labelled:,} with genres, {len(result.genres)} genres), "
         f"{result.ratings:,} ratings"
@@ -27,20 +30,20 @@ def print_load(result: Any) -> None:
     rejected = result.rejected
     if rejected["total"]:
         by_reason = ", ".join(f"{n:,} {reason}" for reason, n in rejected["by_reason"].items())
-        typer.echo(f"rejected {rejected['total']:,} rows: {by_reason}")
+        echo(f"rejected {rejected['total']:,} rows: {by_reason}")
         for example in rejected["examples"]:
-            typer.echo(f"  {example}")
+            echo(f"  {example}")
         if rejected["file"]:
-            typer.echo(f"  all rejected rows: {rejected['file']}")
+            echo(f"  all rejected rows: {rejected['file']}")
     for note in result.notes:
-        typer.echo(f"note: {note}")
+        echo(f"note: {note}")
     if metrics.get("micro_f1") is not None:
-        typer.echo(
+        echo(
             f"genre classifier, held out ({metrics['test_movies']:,} movies, genre words "
             f"withheld): micro-F1 {metrics['micro_f1']:.3f}, macro-F1 {metrics['macro_f1']:.3f}"
         )
     stages = ", ".join(f"{name} {sec:.1f}s" for name, sec in result.seconds.items())
-    typer.echo(f"time: {sum(result.seconds.values()):.1f}s ({stages})")
+    echo(f"time: {sum(result.seconds.values()):.1f}s ({stages})")
 
 
 def print_neighbours(
@@ -52,16 +55,16 @@ def print_neighbours(
     ``reasons`` are given and which of a history's films led to it with ``leaders``."""
     width = max((len(n.title) for n in neighbours), default=10)
     for rank, n in enumerate(neighbours, start=1):
-        typer.echo(
+        echo(
             f"{rank:>3}. {n.title:<{width}}  {n.year or '':>4}  {n.score:.3f}  {', '.join(n.genres)}"
         )
         if reasons:
-            typer.echo(f"       why: {why(reasons[n.id])}")
+            echo(f"       why: {why(reasons[n.id])}")
         if leaders and leaders.get(n.id):
             films = ", ".join(f"{f['title']} ({f['year']})" for f in leaders[n.id])
-            typer.echo(f"       led by your: {films}")
+            echo(f"       led by your: {films}")
     if not neighbours:
-        typer.echo("no movie passes the genre filter and the other filters")
+        echo("no movie passes the genre filter and the other filters")
 
 
 def why(reason: dict[str, Any]) -> str:
@@ -89,15 +92,15 @@ def print_history(kind: str, history: Any, rejects: list[Any]) -> None:
     """One line of what matched, then the unmatched rows by reason with a few examples."""
     info = history.report(kind, rejects)
     how = ", ".join(f"{n} by {k}" for k, n in sorted(info["matched_by"].items()))
-    typer.echo(
+    echo(
         f"{kind}: {info['matched']:,} of {info['rows']:,} rows matched ({how}); "
         f"{info['liked']:,} liked, {info['disliked']:,} disliked"
     )
     if info["unmatched"]:
         reasons = ", ".join(f"{n:,} {k}" for k, n in info["unmatched"].items())
-        typer.echo(f"not used: {reasons}")
+        echo(f"not used: {reasons}")
         for example in info["unmatched_examples"][:5]:
-            typer.echo(f"  {example}")
+            echo(f"  {example}")
 
 
 def neighbours_json(
@@ -135,18 +138,16 @@ DETAIL_FIELDS = (
 def print_show(info: dict[str, Any]) -> None:
     """One movie's stored details, genres with scores, and nearest neighbours."""
     scores = sorted(info["genre_scores"].items(), key=lambda kv: -kv[1])
-    typer.echo(
-        f"{info['title']} ({info['year']})  id {info['id']}, {info['source']}:{info['source_id']}"
-    )
+    echo(f"{info['title']} ({info['year']})  id {info['id']}, {info['source']}:{info['source_id']}")
     for key in DETAIL_FIELDS:
         if info.get(key) not in (None, "", []):
-            typer.echo(f"  {key.replace('_', ' ')}: {info[key]}")
+            echo(f"  {key.replace('_', ' ')}: {info[key]}")
     if info["cast_members"]:
-        typer.echo(f"  cast: {', '.join(info['cast_members'][:8])}")
-    typer.echo(f"  genres: {', '.join(info['genres']) or '-'}")
-    typer.echo(f"  predicted: {', '.join(info['predicted_genres']) or '-'}")
-    typer.echo("  scores: " + ", ".join(f"{g} {p:.2f}" for g, p in scores[:8]))
-    typer.echo("  nearest: " + "; ".join(f"{n['title']} ({n['year']})" for n in info["neighbours"]))
+        echo(f"  cast: {', '.join(info['cast_members'][:8])}")
+    echo(f"  genres: {', '.join(info['genres']) or '-'}")
+    echo(f"  predicted: {', '.join(info['predicted_genres']) or '-'}")
+    echo("  scores: " + ", ".join(f"{g} {p:.2f}" for g, p in scores[:8]))
+    echo("  nearest: " + "; ".join(f"{n['title']} ({n['year']})" for n in info["neighbours"]))
 
 
 def _score(s: dict[str, Any] | None) -> str:
@@ -163,7 +164,7 @@ def print_evaluate(result: dict[str, Any]) -> None:
     e = result["embedding"]
     blend = (e.get("blend") or {}).get("similar") or {}
     weights = ", ".join(f"{k} {v:g}" for k, v in blend.items())
-    typer.echo(
+    echo(
         f"vectors: {e['encoder']} content; creators; "
         + (
             f"collaborative factors for {e['rated_movies']:,} rated films"
@@ -174,61 +175,59 @@ def print_evaluate(result: dict[str, Any]) -> None:
     )
     c = result["classifier"]
     if c["micro_f1"] is None:
-        typer.echo("classifier: none (too few labelled movies); the labels are the prediction")
+        echo("classifier: none (too few labelled movies); the labels are the prediction")
     else:
-        typer.echo(
+        echo(
             f"classifier (held out, {c['test_movies']} movies): micro-F1 {c['micro_f1']:.3f}, "
             f"macro-F1 {c['macro_f1']:.3f}"
         )
-        typer.echo("  " + ", ".join(f"{g} {f:.2f}" for g, f in c["per_genre"].items()))
+        echo("  " + ", ".join(f"{g} {f:.2f}" for g, f in c["per_genre"].items()))
     for kind, label in (("franchise", "franchise kin"), ("creators", "same-director kin")):
         k = (result.get("kin") or {}).get(kind)
         if not k:
             continue
-        typer.echo(
+        echo(
             f"{label} in the top 10 ({k['films_measured']:,} of {k['films_with_kin']:,} films; "
             "HR = any, recall = share of its kin):"
         )
         for name in ("similar", "tfidf"):
             s = k[name]
-            typer.echo(
+            echo(
                 f"  {name:<14} HR@10 {s['hr_at_10']:.3f} ± {s['hr_at_10_ci95']:.3f}  "
                 f"recall@10 {s['recall_at_10']:.3f}"
             )
     split = result.get("time_split")
     if split and "skipped" in split:
-        typer.echo(f"time split: skipped, {split['skipped']}")
+        echo(f"time split: skipped, {split['skipped']}")
     elif split:
-        typer.echo(
+        echo(
             f"time split ({split['users']} users; models trained on the first "
             f"{split['earlier_share']:.0%} of each user's ratings; a hit = a later like):"
         )
         for part, ours in (("item_to_item", "similar"), ("history", "recommend")):
-            typer.echo(f"  {part.replace('_', ' ')}:")
+            echo(f"  {part.replace('_', ' ')}:")
             for name, s in split[part].items():
                 mark = "*" if name == ours else " "
-                typer.echo(f"   {mark}{name:<13} {_score(s)}")
+                echo(f"   {mark}{name:<13} {_score(s)}")
     r = result["ranking"]
     if r is None:
-        typer.echo("leave-last-out: no ratings loaded")
+        echo("leave-last-out: no ratings loaded")
     else:
-        typer.echo(f"leave-last-out over {r['users']} users (like = rating >= 4):")
+        echo(f"leave-last-out over {r['users']} users (like = rating >= 4):")
         rows = [
             ("similar", r),
             ("popularity", r["baselines"]["popularity"]),
             ("random", r["baselines"]["random"]),
         ]
         for name, s in rows:
-            typer.echo(f"   {name:<13} {_score(s)}")
-    typer.echo(
-        f"genre agreement (top-10 sharing a labelled genre): {result['genre_agreement']:.3f}"
-    )
+            echo(f"   {name:<13} {_score(s)}")
+    echo(f"genre agreement (top-10 sharing a labelled genre): {result['genre_agreement']:.3f}")
 
 
 def print_bench(report: dict[str, Any]) -> None:
     """The bench report: per size, the ingest and query figures; start-up; loads."""
     m = report["machine"]
-    typer.echo(
+    echo(
         f"{m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB; PostgreSQL "
         f"{report['postgresql']}, pgvector {report['pgvector']}; "
         f"search settings {report['index']['search_settings']}; shared_buffers "
@@ -237,13 +236,13 @@ def print_bench(report: dict[str, Any]) -> None:
     for size in report["sizes"]:
         ingest = size["ingest"]
         idx = ingest["index_seconds"]
-        typer.echo(
+        echo(
             f"\n{size['movies']:,} movies: COPY {ingest['copy_rows_per_second']:,} rows/s; "
             f"HNSW build {idx.get('movies_embedding_hnsw', float('nan')):.1f} s "
             f"({size['hnsw_index_mb']} MB); GIN genres {idx.get('movies_genres_gin', float('nan')):.1f} s; "
             f"peak RSS {size['peak_rss_mb']} MB"
         )
-        typer.echo(
+        echo(
             f"  {'filter':<14} {'plan':<9} {'p50 ms':>7} {'p95':>7} {'p99':>7} {'recall':>7} "
             f"{'<k':>5}  {'lance p50':>9} {'recall':>7}  {'numpy':>7}  {'x lance':>7}"
         )
@@ -254,30 +253,36 @@ def print_bench(report: dict[str, Any]) -> None:
                 if lance
                 else f"{'-':>9} {'-':>7}"
             )
-            typer.echo(
+            echo(
                 f"  {f['genre'] + ' ' + format(f['selectivity'], '.1%'):<14} {f['plan']:<9} "
                 f"{r['p50_ms']:>7.2f} {r['p95_ms']:>7.2f} {r['p99_ms']:>7.2f} "
                 f"{r['recall_at_10']:>7.3f} {r['short_share']:>5.1%}  {lance_cols}  "
                 f"{f['numpy_exact']['p50_ms']:>7.2f}  {f.get('speedup_vs_lancedb', '-'):>7}"
             )
-        typer.echo("  ef_search sweep (p50 ms / recall@10 / <k share):")
+        echo("  ef_search sweep (p50 ms / recall@10 / <k share):")
         for _label, f in size["filters"].items():
             cells = [
                 f"{s['ef_search']}{' off' if s.get('iterative_scan') == 'off' else ''}: "
                 f"{s['p50_ms']:.2f}/{s['recall_at_10']:.3f}/{s['short_share']:.0%}"
                 for s in f["sweep"]
             ]
-            typer.echo(f"    {f['genre']:<8} " + "  ".join(cells))
+            echo(f"    {f['genre']:<8} " + "  ".join(cells))
     start = report.get("startup")
     if start:
         similar_s = start["similar_seconds"]
-        typer.echo(
-            f"\nstart-up (median of {start['runs']}): --help {start['help_seconds']} s; "
-            + (f"similar {similar_s} s" if similar_s is not None else "similar: nothing loaded")
+        floor = start.get("psycopg_select_1_seconds")
+        echo(
+            f"\nstart-up (median of {start['runs']}, interleaved): --help {start['help_seconds']} s; "
+            + (
+                f"similar {similar_s} s, {start['similar_over_psycopg']}x python + psycopg + "
+                f"select 1 ({floor} s)"
+                if similar_s is not None and floor
+                else "similar: nothing loaded"
+            )
         )
     for load in report.get("loads", []):
         stages = ", ".join(f"{k} {v:.1f}" for k, v in load["seconds"].items() if v >= 0.05)
-        typer.echo(
+        echo(
             f"\nmovierec load of {load['movies']:,} movies ({load['file_mb']} MB JSONL): "
             f"{load['wall_seconds']} s wall, peak RSS {load['peak_rss_mb']:,.0f} MB "
             f"({load['peak_rss_per_file_byte']}x the file), micro-F1 {load['micro_f1']}\n"
@@ -296,25 +301,25 @@ def print_serve_bench(report: dict[str, Any]) -> None:
             f"p50 {r['p50_ms']:>6.2f} ms  p99 {r['p99_ms']:>6.2f} ms  errors {r['errors']}"
         )
 
-    typer.echo(f"movierec serve, {report['workers']} worker(s): GET /api/v1/movies/{{id}}/similar")
-    typer.echo(line("one connection", report["sequential"]))
-    typer.echo(line(f"{report['concurrency']} connections", report["concurrent"]))
+    echo(f"movierec serve, {report['workers']} worker(s): GET /api/v1/movies/{{id}}/similar")
+    echo(line("one connection", report["sequential"]))
+    echo(line(f"{report['concurrency']} connections", report["concurrent"]))
     rss = report["rss_mb"]
     served = report["sequential"]["requests"] + report["concurrent"]["requests"]
-    typer.echo(
+    echo(
         f"server RSS: {rss['warm']} MB warm, {rss['after_sequential']} MB after the first run, "
         f"{rss['after_concurrent']} MB after the second ({served:,} requests)"
     )
     if "reload" in report:
         r = report["reload"]
-        typer.echo(line("during a reload", r))
-        typer.echo(
+        echo(line("during a reload", r))
+        echo(
             f"  {r['probe_answers']} answers for 50 probe films ({r['changed_probes']} changed by "
             f"the reload): {r['mixed_answers']} neither the old nor the new catalogue's"
         )
     if "restart" in report:
         r = report["restart"]
-        typer.echo(
+        echo(
             f"database restart: while down {r['while_down']}; after it was back {r['after_up']}; "
             f"first 200 after {r['seconds_to_first_200']} s"
         )

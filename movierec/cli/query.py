@@ -8,6 +8,8 @@ from typing import Annotated, Any
 import typer
 
 from movierec.cli.app import app, database_url
+from movierec.cli.fast import title_or_id
+from movierec.cli.filters import filters
 from movierec.cli.options import (
     Exclude,
     ExcludeGenre,
@@ -22,7 +24,6 @@ from movierec.cli.options import (
     RuntimeMin,
     YearFrom,
     YearTo,
-    filters,
 )
 from movierec.errors import MovierecError
 
@@ -31,13 +32,6 @@ MovieId = Annotated[
     int | None,
     typer.Option("--id", help="The movie's id (see `search`), for namesakes of the same year."),
 ]
-
-
-def _title_or_id(title: str | None, movie_id: int | None) -> None:
-    if title is None and movie_id is None:
-        raise MovierecError("give a TITLE, or a movie's id with --id")
-    if title is not None and movie_id is not None:
-        raise MovierecError("give a TITLE or --id, not both")
 
 
 @app.command()
@@ -72,26 +66,10 @@ def similar(
     Example: movierec similar "The Matrix" -k 5 --year-from 1990
     Example: movierec similar "Hamlet (1996)" --exclude-genre Romance --explain
     """
-    from movierec.cli.output import movie_json, neighbours_json, print_json, print_neighbours
-    from movierec.database.connection import connect
-    from movierec.query.explain import explain as explain_results
-    from movierec.query.similar import similar as run_similar
+    from movierec.cli.fast import similar as run_similar
 
-    _title_or_id(title, movie_id)
-    options = dict(locals())
-    with connect(database_url()) as conn:
-        wanted = filters(conn, options)
-        movie, neighbours = run_similar(
-            conn, title, year=year, movie_id=movie_id, k=k, filters=wanted
-        )
-        reasons = explain_results(conn, [movie.id], neighbours) if explain else None
-    if as_json:
-        print_json({"query": movie_json(movie), "results": neighbours_json(neighbours, reasons)})
-        return
-    year_text = f" ({movie.year})" if movie.year else ""
-    predicted = ", ".join(movie.predicted_genres) or "none (any genre)"
-    typer.echo(f"Movies like {movie.title}{year_text}; predicted genres: {predicted}")
-    print_neighbours(neighbours, reasons)
+    # The body is the fast path's (cli/fast.py), which the entry point runs without typer.
+    run_similar(dict(locals()))
 
 
 @app.command()
@@ -252,7 +230,7 @@ def show(
     from movierec.query.search import details
     from movierec.query.similar import similar as run_similar
 
-    _title_or_id(title, movie_id)
+    title_or_id(title, movie_id)
     with connect(database_url()) as conn:
         movie, neighbours = run_similar(conn, title, year=year, movie_id=movie_id, k=k)
         info = details(conn, [movie.id])[movie.id]

@@ -10,7 +10,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from movierec.cli import app
+from movierec.cli.commands import app
 
 runner = CliRunner()
 

@@ -32,3 +32,22 @@ def test_write_settings_includes_its_file_once(tmp_path: Path) -> None:
     assert main.startswith("max_connections = 100\n")
     assert "shared_buffers = '512MB'" in (tmp_path / "movierec.conf").read_text()
     assert server.write_settings(tmp_path, {"shared_buffers": "1024MB"}) is True
+
+
+def test_cmdline_reads_live_processes_and_not_zombies_or_the_dead() -> None:
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from movierec.database.server import _cmdline
+
+    mine = _cmdline(os.getpid())
+    assert mine is not None and Path(mine[0]).name.startswith("python")
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    deadline = time.monotonic() + 10
+    while _cmdline(child.pid) is not None and time.monotonic() < deadline:
+        time.sleep(0.05)  # it exits, unreaped: a zombie
+    assert _cmdline(child.pid) is None
+    child.wait()
+    assert _cmdline(child.pid) is None

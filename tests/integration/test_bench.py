@@ -39,6 +39,7 @@ def test_tiny_bench_reports_every_figure(loaded_url: str) -> None:
         assert {s["ef_search"] for s in f["sweep"]} >= {10, 100, 400}
     start = report["startup"]
     assert start["help_seconds"] > 0 and start["similar_seconds"] > 0
+    assert start["psycopg_select_1_seconds"] > 0 and start["similar_over_psycopg"] > 0
     with psycopg.connect(loaded_url) as conn:
         gone = conn.execute(
             "select count(*) from pg_database where datname = %s", (BENCH_DATABASE,)

@@ -138,3 +138,43 @@ def test_full_sample_load_and_similar(make_database: object) -> None:
         movie, embedding = resolve_title(conn, "The Matrix")
         plan = explain_similar(conn, embedding, movie.predicted_genres, movie.id)
     assert ran(plan, HNSW_SCAN), plan
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["similar", "Hamlet (1996)", "-k", "4", "--explain"],
+        ["similar", "the matrix", "--genre", "Action", "--json", "--explain"],
+    ],
+)
+def test_similars_fast_path_answers_as_the_typer_command_does(
+    loaded_url: str, args: list[str]
+) -> None:
+    from typer.testing import CliRunner
+
+    from movierec.cli.commands import app
+
+    fast = _run(loaded_url, *args)
+    assert fast.returncode == 0, fast.stderr
+    typed = CliRunner().invoke(app, args, env={"MOVIEREC_DATABASE_URL": loaded_url})
+    assert typed.exit_code == 0, typed.output
+    assert fast.stdout == typed.stdout
+
+
+def test_similar_imports_no_typer_click_pydantic_or_models(loaded_url: str) -> None:
+    code = (
+        "import sys\n"
+        "sys.argv = ['movierec', 'similar', 'Fargo', '-k', '3', '--explain']\n"
+        "from movierec.cli.entry import main\n"
+        "main()\n"
+        "heavy = ('typer', 'click', 'pydantic', 'rich', 'torch', 'gensim', 'pandas', 'sklearn',"
+        " 'nltk', 'psutil')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))\n"
+    )
+    env = {**os.environ, "MOVIEREC_DATABASE_URL": loaded_url}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip().splitlines()[-1] == "[]"
+    assert "Fargo" in out.stdout
