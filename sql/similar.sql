@@ -11,9 +11,14 @@
 -- scans, with every filter), and every film sharing one of the query's 32 heaviest creators
 -- tokens (GIN on creator_keys: exact, where an HNSW index over sparse vectors found 45% of the
 -- true top 20); all are ranked by the blend: best first, ties by id. Filters: labelled genres
--- overlapping `genres` (no genres: any), the NULL-or-condition filters, excluded ids. When
+-- overlapping {genres} (empty: any), the conditions of similar_filters, excluded ids. When
 -- the genres match few movies (fewer than movierec.exact_scale × √(movies), counted in
 -- genre_counts), every match is a candidate instead (GIN bitmap, exact).
+-- A template: {genres} (text[]), {candidates} (rows per index search) and {filters} (lines of
+-- similar_filters, each starting "and") are filled by movierec.query.similar with literals and
+-- only the given filters, so that a prepared statement's generic plan sees the genres (and a
+-- genre's partial HNSW index) and no "x is null or" guesses; movierec_similar_to() fills them
+-- with its arguments and null guards for psql.
 with weights as materialized (
     -- No stored blend (a catalogue loaded before 0.10.0): the dense embedding alone.
     select coalesce(%(w_content)s::real, b.content, 1) as content,
@@ -27,9 +32,9 @@ exact as materialized (
     -- k / share movies and the exact branch scores every match, so the exact one is cheaper
     -- below c × √(movies) matches. No counts: HNSW.
     select coalesce(
-               cardinality(%(genres)s::text[]) > 0
+               cardinality({genres}) > 0
                and count(*) > 0
-               and coalesce(sum(g.movies) filter (where g.genre = any(%(genres)s::text[])), 0)
+               and coalesce(sum(g.movies) filter (where g.genre = any({genres})), 0)
                    < sqrt((select greatest(c.reltuples, 0) from pg_class as c
                             where c.oid = 'movies'::regclass))
                      * nullif(current_setting('movierec.exact_scale', true), '')::real,
@@ -37,33 +42,25 @@ exact as materialized (
       from genre_counts as g
 ),
 filtered as not materialized (
-    select m.id, m.embedding, m.creator_keys, m.factors
+    -- Every column the ranking needs, carried from the index scans (no second lookup).
+    select m.id, m.title, m.year, m.genres, m.embedding, m.creators, m.creator_keys, m.factors
       from movies as m
-     where (coalesce(cardinality(%(genres)s::text[]), 0) = 0 or m.genres && %(genres)s::text[])
+     where (coalesce(cardinality({genres}), 0) = 0 or m.genres && {genres})
        and m.id is distinct from %(exclude_id)s::bigint
-       and (%(exclude_ids)s::bigint[] is null or m.id <> all(%(exclude_ids)s::bigint[]))
-       and (%(year_from)s::int is null or m.year >= %(year_from)s::int)
-       and (%(year_to)s::int is null or m.year <= %(year_to)s::int)
-       and (%(runtime_min)s::int is null or m.runtime_minutes >= %(runtime_min)s::int)
-       and (%(runtime_max)s::int is null or m.runtime_minutes <= %(runtime_max)s::int)
-       and (%(min_rating)s::real is null or m.rating >= %(min_rating)s::real)
-       and (%(min_votes)s::int is null or m.votes >= %(min_votes)s::int)
-       and (%(required_genres)s::text[] is null or m.genres @> %(required_genres)s::text[])
-       and (%(excluded_genres)s::text[] is null or not m.genres && %(excluded_genres)s::text[])
-       and (%(language)s::text is null or lower(m.language) = lower(%(language)s::text))
+       {filters}
 ),
 by_content as materialized (
-    select f.id
+    select f.*
       from filtered as f
      where not (select chosen from exact)
        and %(embedding)s::vector is not null
      order by f.embedding <=> %(embedding)s::vector
-     limit greatest(4 * %(k)s::int, 40)
+     limit {candidates}
 ),
 by_creators as materialized (
     -- Films sharing a token, by the GIN index alone (the genre index would only widen the
     -- bitmap), then the filters on each of them.
-    select f.id
+    select f.*
       from filtered as f
      where not (select chosen from exact)
        and (select creators from weights) > 0
@@ -73,33 +70,32 @@ by_creators as materialized (
                     offset 0)
 ),
 by_ratings as materialized (
-    select f.id
+    select f.*
       from filtered as f
      where not (select chosen from exact)
        and %(factors)s::vector is not null
        and (select ratings from weights) > 0
      order by f.factors <#> %(factors)s::vector
-     limit greatest(4 * %(k)s::int, 40)
+     limit {candidates}
 ),
 candidates as (
-    select id from by_content
-     union
-    select id from by_creators
-     union
-    select id from by_ratings
-     union
-    select f.id from filtered as f where (select chosen from exact)
+    select * from by_content
+     union all
+    select * from by_creators
+     union all
+    select * from by_ratings
+     union all
+    select f.* from filtered as f where (select chosen from exact)
 ),
 scored as (
-    -- Each candidate by its primary key ("offset 0" keeps the planner from hashing the whole
-    -- table for a few dozen rows).
-    select m.id, m.title, m.year, m.genres,
-           coalesce(1 - (m.embedding <=> %(embedding)s::vector), 0) as content,
-           coalesce(1 - (m.creators <=> %(creators)s::sparsevec), 0) as creators,
-           coalesce(-(m.factors <#> %(factors)s::vector)
+    -- Each candidate once (two branches may both find it).
+    select distinct on (c.id) c.id, c.title, c.year, c.genres,
+           coalesce(1 - (c.embedding <=> %(embedding)s::vector), 0) as content,
+           coalesce(1 - (c.creators <=> %(creators)s::sparsevec), 0) as creators,
+           coalesce(-(c.factors <#> %(factors)s::vector)
                     / nullif(vector_norm(%(factors)s::vector), 0), 0) as ratings
       from candidates as c
-     cross join lateral (select * from movies as one where one.id = c.id offset 0) as m
+     order by c.id
 )
 select s.id, s.title, s.year, s.genres,
        (w.content * s.content + w.creators * s.creators + w.ratings * s.ratings)::float8
@@ -110,3 +106,17 @@ select s.id, s.title, s.year, s.genres,
  cross join weights as w
  order by score desc, s.id
  limit %(k)s::int
+
+-- name: similar_filters
+-- The optional conditions of similar_to_vector, one a line, each on the parameter it names:
+-- the statement keeps the lines whose parameter is given.
+m.id <> all(%(exclude_ids)s::bigint[])
+m.year >= %(year_from)s::int
+m.year <= %(year_to)s::int
+m.runtime_minutes >= %(runtime_min)s::int
+m.runtime_minutes <= %(runtime_max)s::int
+m.rating >= %(min_rating)s::real
+m.votes >= %(min_votes)s::int
+m.genres @> %(required_genres)s::text[]
+not m.genres && %(excluded_genres)s::text[]
+lower(m.language) = lower(%(language)s::text)

@@ -111,3 +111,18 @@ delete from similarity_blend
 insert into similarity_blend (blend, content, creators, ratings)
 select key, (value ->> 'content')::real, (value ->> 'creators')::real, (value ->> 'ratings')::real
   from jsonb_each(%(blend)s::jsonb)
+
+-- name: genres_to_index
+-- The labelled genres of a table (movies or movies_staging) with enough films for an HNSW
+-- index of their own: at least scale × √(films), the bound below which the similarity query
+-- ranks a genre's films exactly instead (movierec.exact_scale). Biggest first.
+with counted as (
+    select g as genre, count(*) as movies
+      from {table} cross join unnest(genres) as g
+     where g is not null
+     group by g
+)
+select genre, movies
+  from counted
+ where movies >= %(scale)s::real * sqrt((select count(*) from {table}))
+ order by movies desc, genre

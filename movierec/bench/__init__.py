@@ -12,6 +12,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -19,10 +20,11 @@ from typing import Any
 import numpy as np
 
 from movierec.bench import postgres, synthetic
-from movierec.database.connection import connect
+from movierec.database.connection import connect as plain_connect
 from movierec.database.scratch import scratch_database
 from movierec.database.server import physical_memory
 from movierec.errors import MovierecError
+from movierec.query.settings import connect, set_session
 from movierec.records import EMBEDDING_DIMS
 
 SWEEP_EF = (10, 20, 40, 100, 200, 400)
@@ -85,13 +87,16 @@ def _recall(found: list[int], truth: list[int]) -> float:
 
 def _measure(
     conn: Any,
-    pairs: list[tuple[int, Any]],
+    queries: list[postgres.Query],
     truth: list[list[int]],
-    genre: str,
-    settings: dict[str, str],
+    settings: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """Time the production query on ``pairs`` and score it against the exact answers."""
-    found, millis = postgres.time_queries(conn, pairs, genre, settings)
+    """Time the production query on ``queries`` and score it against the exact answers."""
+    found, millis = postgres.time_queries(conn, queries, settings)
+    return _scored(found, millis, truth)
+
+
+def _scored(found: list[list[int]], millis: list[float], truth: list[list[int]]) -> dict[str, Any]:
     recall = [_recall(f, t) for f, t in zip(found, truth[: len(found)], strict=True)]
     return postgres.summarize(millis, recall, sum(len(f) < K for f in found), len(found))
 
@@ -126,7 +131,9 @@ def bench_size(
 ) -> dict[str, Any]:
     """Every figure for one catalogue size."""
     vectors = np.zeros((n, EMBEDDING_DIMS), dtype=np.float32)
-    masks = {label: np.zeros(n, dtype=bool) for label in synthetic.FILTERS}
+    names = list(synthetic.GENRE_SHARE)
+    # Each film's genres as bits (genre j: 1 << j), for the filters' masks.
+    bits = np.zeros(n, dtype=np.uint32)
     lance_dir = tempfile.TemporaryDirectory(prefix="movierec-lance-")
     lance = None
     if lancedb:
@@ -140,26 +147,25 @@ def bench_size(
         for chunk in synthetic.chunks(n, seed, shape=shape):
             rows = chunk.ids - 1
             vectors[rows] = chunk.vectors
-            for label, genre in synthetic.FILTERS.items():
-                masks[label][rows] = [genre in g for g in chunk.genres]
+            bits[rows] = [sum(1 << names.index(g) for g in genres) for genres in chunk.genres]
             if lance is not None:
                 start = time.perf_counter()
                 lance.add(chunk)
                 lance_seconds += time.perf_counter() - start
             yield chunk
 
+    def genres_of(row: int) -> list[str]:
+        return [g for j, g in enumerate(names) if bits[row] >> j & 1]
+
     result: dict[str, Any] = {"movies": n}
-    with scratch_database(url, BENCH_DATABASE) as scratch, connect(scratch) as conn:
+    with ExitStack() as stack:
+        scratch = stack.enter_context(scratch_database(url, BENCH_DATABASE))
+        conn = stack.enter_context(connect(scratch))
         say(f"{n:,} movies: COPY and index build")
         ingest = postgres.ingest(conn, fill(), lambda _: None)
         result["ingest"] = ingest.as_json()
         result["peak_rss_mb_after_ingest"] = peak_rss_mb()
-        size = conn.execute(
-            "select pg_relation_size('movies_embedding_hnsw'), pg_total_relation_size('movies')"
-        ).fetchone()
-        assert size is not None
-        result["hnsw_index_mb"] = round(size[0] / 2**20, 1)
-        result["table_total_mb"] = round(size[1] / 2**20, 1)
+        result.update(postgres.index_sizes(conn))
         if lance is not None:
             kind, seconds = lance.build_index(n)
             result["lancedb_ingest"] = {
@@ -167,34 +173,55 @@ def bench_size(
                 "index": kind,
                 "index_seconds": round(seconds, 3),
             }
+        # Queries as the server runs them: autocommit, no BEGIN / COMMIT round trips. The bare
+        # statement gets a plain connection with the search settings (and default planning).
+        conn.commit()
+        conn.autocommit = True
+        bare_conn = stack.enter_context(plain_connect(scratch, autocommit=True))
+        set_session(bare_conn, postgres.DEFAULT_SETTINGS)
         rng = np.random.default_rng(seed)
         result["filters"] = {}
-        for label, genre in synthetic.FILTERS.items():
-            say(f"{n:,} movies: {genre} filter ({label})")
-            picks = query_movies(masks[label], queries, rng)
-            truth = [exact_top_k(vectors, masks[label], int(i)) for i in picks]
+        filters: dict[str, str | None] = {**synthetic.FILTERS, "own": None}
+        for label, genre in filters.items():
+            if genre is None:
+                say(f"{n:,} movies: each film's own genres, as `similar` asks")
+                picks = rng.choice(n, size=min(queries, n), replace=False)
+                asked = [genres_of(int(i)) for i in picks]
+                masks = [(bits & bits[i]) != 0 for i in picks]
+            else:
+                say(f"{n:,} movies: {genre} filter ({label})")
+                mask = (bits >> names.index(genre) & 1).astype(bool)
+                picks = query_movies(mask, queries, rng)
+                asked = [[genre]] * len(picks)
+                masks = [mask] * len(picks)
+            truth = [exact_top_k(vectors, m, int(i)) for m, i in zip(masks, picks, strict=True)]
             start_exact = []
-            for i in picks[: min(50, len(picks))]:
+            for m, i in list(zip(masks, picks, strict=True))[:50]:
                 t0 = time.perf_counter()
-                exact_top_k(vectors, masks[label], int(i))
+                exact_top_k(vectors, m, int(i))
                 start_exact.append((time.perf_counter() - t0) * 1000)
-            pairs = [(int(i) + 1, vectors[i]) for i in picks]
-            postgres.time_queries(conn, pairs[:20], genre, postgres.DEFAULT_SETTINGS)  # warm-up
+            pairs = [(int(i) + 1, vectors[i], a) for i, a in zip(picks, asked, strict=True)]
+            postgres.time_side_by_side(conn, bare_conn, pairs[:20])  # warm-up
+            ours, bare = postgres.time_side_by_side(conn, bare_conn, pairs)
             entry: dict[str, Any] = {
-                "genre": genre,
-                "selectivity": round(float(masks[label].mean()), 4),
+                "genre": genre or "own genres",
+                "selectivity": round(float(np.mean([m.mean() for m in masks[:50]])), 4),
                 "queries": len(picks),
-                "plan": postgres.plan_node(conn, pairs[0][1], genre, postgres.DEFAULT_SETTINGS),
-                "movierec": _measure(conn, pairs, truth, genre, postgres.DEFAULT_SETTINGS),
+                "plan": postgres.plan_node(conn, pairs[0][1], pairs[0][2]),
+                "movierec": _scored(*ours, truth),
+                "bare_hnsw": _scored(*bare, truth),
                 "numpy_exact": {"p50_ms": round(statistics.median(start_exact), 3)},
             }
+            entry["movierec_over_bare"] = round(
+                entry["movierec"]["p50_ms"] / entry["bare_hnsw"]["p50_ms"], 2
+            )
             if lance is not None:
                 lance_ms, lance_recall, lance_short = [], [], 0
-                for movie_id, vector in pairs[:20]:
-                    lance.query(vector, genre, movie_id)  # warm-up
-                for (movie_id, vector), t in zip(pairs, truth, strict=True):
+                for movie_id, vector, wanted in pairs[:20]:
+                    lance.query(vector, wanted, movie_id)  # warm-up
+                for (movie_id, vector, wanted), t in zip(pairs, truth, strict=True):
                     t0 = time.perf_counter()
-                    ids = lance.query(vector, genre, movie_id)
+                    ids = lance.query(vector, wanted, movie_id)
                     lance_ms.append((time.perf_counter() - t0) * 1000)
                     lance_recall.append(_recall(ids, t))
                     lance_short += len(ids) < K
@@ -211,7 +238,6 @@ def bench_size(
                         conn,
                         pairs[:100],
                         truth,
-                        genre,
                         {**postgres.DEFAULT_SETTINGS, "hnsw.ef_search": str(ef)},
                     ),
                 }
@@ -222,7 +248,7 @@ def bench_size(
                 {
                     "ef_search": int(postgres.DEFAULT_SETTINGS["hnsw.ef_search"]),
                     "iterative_scan": "off",
-                    **_measure(conn, pairs[:100], truth, genre, off),
+                    **_measure(conn, pairs[:100], truth, off),
                 }
             )
             entry["sweep"] = sweep

@@ -16,8 +16,8 @@ from psycopg import sql
 from movierec.bench.synthetic import Chunk
 from movierec.database import store
 from movierec.database.store import Advance
-from movierec.query.settings import set_local
-from movierec.query.similar import SEARCH_SETTINGS, similar_to_vector, similarity_params
+from movierec.query.settings import SEARCH_SETTINGS
+from movierec.query.similar import similar_to_vector, similarity_params
 from movierec.records import MOVIE_COLUMNS
 
 
@@ -75,6 +75,7 @@ def ingest(conn: psycopg.Connection[Any], chunks: Iterator[Chunk], advance: Adva
         start = time.perf_counter()
         rows += store.copy_rows(conn, _rows(chunk), advance)
         copy_seconds += time.perf_counter() - start
+    indexes += store.genre_indexes(conn, indexes, store.MOVIES.staging)
     index_seconds = {}
     for index in indexes:
         start = time.perf_counter()
@@ -88,31 +89,84 @@ def ingest(conn: psycopg.Connection[Any], chunks: Iterator[Chunk], advance: Adva
     return Ingest(rows, copy_seconds, index_seconds, swap_seconds)
 
 
+def index_sizes(conn: psycopg.Connection[Any]) -> dict[str, Any]:
+    """The HNSW indexes' sizes: the global one, and the per-genre ones in all."""
+    from movierec.database import queries
+
+    row = conn.execute(
+        queries.get("bench", "index_sizes").sql, {"prefix": store.GENRE_INDEX_PREFIX}
+    ).fetchone()
+    assert row is not None
+    return {
+        "hnsw_index_mb": round(row[0] / 2**20, 1),
+        "genre_hnsw_mb": round(row[1] / 2**20, 1),
+        "genre_hnsw_indexes": int(row[2]),
+        "table_total_mb": round(row[3] / 2**20, 1),
+    }
+
+
 def _percentile(values: list[float], q: float) -> float:
     return float(np.percentile(values, q)) if values else float("nan")
 
 
+Query = tuple[int, np.ndarray[Any, Any], list[str]]
+"""A bench query: the film's id, its vector and the genres it asks for."""
+
+
 def time_queries(
     conn: psycopg.Connection[Any],
-    queries: list[tuple[int, np.ndarray[Any, Any]]],
-    genre: str,
-    settings: dict[str, str],
+    queries: list[Query],
+    settings: dict[str, str] | None = None,
     k: int = 10,
 ) -> tuple[list[list[int]], list[float]]:
-    """Run the production similarity query per (movie id, vector); results and milliseconds."""
+    """Run the production similarity query per query as the server does (on an autocommit
+    connection with the session's settings, the caller's); results and milliseconds.
+    ``settings`` overrides some for a sweep, in a transaction of the query's own."""
     results, millis = [], []
-    for movie_id, vector in queries:
+    for movie_id, vector, genres in queries:
         start = time.perf_counter()
-        with conn.transaction():
-            rows = similar_to_vector(
-                conn, vector, [genre], exclude_id=movie_id, k=k, settings=settings
-            )
+        if settings:
+            with conn.transaction():
+                rows = similar_to_vector(
+                    conn, vector, genres, exclude_id=movie_id, k=k, settings=settings
+                )
+        else:
+            rows = similar_to_vector(conn, vector, genres, exclude_id=movie_id, k=k)
         millis.append((time.perf_counter() - start) * 1000)
         results.append([r.id for r in rows])
     return results, millis
 
 
+def time_side_by_side(
+    conn: psycopg.Connection[Any],
+    bare_conn: psycopg.Connection[Any],
+    queries: list[Query],
+    k: int = 10,
+) -> tuple[tuple[list[list[int]], list[float]], tuple[list[list[int]], list[float]]]:
+    """The production query (on ``conn``) and the plain filtered HNSW statement a pgvector
+    user writes (sql/bench.sql, on ``bare_conn`` as it is: the bench gives it the search
+    settings and psycopg's and PostgreSQL's default plan caching), query by query in turn so
+    that both see the same minute of a noisy machine; (results, milliseconds) of each."""
+    from movierec.database import queries as named
+
+    statement = named.get("bench", "bare_hnsw").sql
+    ours: tuple[list[list[int]], list[float]] = ([], [])
+    bare: tuple[list[list[int]], list[float]] = ([], [])
+    for query in queries:
+        found, millis = time_queries(conn, [query], k=k)
+        ours[0].extend(found)
+        ours[1].extend(millis)
+        movie_id, vector, genres = query
+        params = {"embedding": vector, "genres": genres, "exclude_id": movie_id, "k": k}
+        start = time.perf_counter()
+        rows = bare_conn.execute(statement, params).fetchall()
+        bare[1].append((time.perf_counter() - start) * 1000)
+        bare[0].append([r[0] for r in rows])
+    return ours, bare
+
+
 HNSW_SCAN = "Index Scan using movies_embedding_hnsw"
+GENRE_HNSW_SCAN = "Index Scan using movies_genre_hnsw_"
 EXACT_SCAN = "Bitmap Index Scan on movies_genres_gin"
 
 
@@ -146,24 +200,23 @@ def exact_branch_ran(plan: str) -> bool:
 def explain_similar(conn: psycopg.Connection[Any], params: dict[str, Any]) -> str:
     """EXPLAIN ANALYZE text of the similarity query for ``params``, in the current transaction
     and its settings; the branch not taken reads "never executed"."""
-    from movierec.database import queries
+    from movierec.query.similar import statement_for
 
-    statement = (
-        sql.SQL("explain (analyze, costs off, timing off, summary off) ")
-        + queries.get("similar", "similar_to_vector").sql
+    statement = sql.SQL("explain (analyze, costs off, timing off, summary off) ") + statement_for(
+        params
     )
     return "\n".join(row[0] for row in conn.execute(statement, params))
 
 
-def plan_node(
-    conn: psycopg.Connection[Any], vector: Any, genre: str, settings: dict[str, str]
-) -> str:
-    """The scan the query ran: the HNSW index, or an exact GIN (or sequential) scan and sort."""
+def plan_node(conn: psycopg.Connection[Any], vector: Any, genres: list[str]) -> str:
+    """The scan the query ran: a genre's own HNSW index, the global one, or an exact GIN (or
+    sequential) scan and sort."""
     with conn.transaction():
-        set_local(conn, settings)
-        plan = explain_similar(conn, similarity_params(vector, [genre]))
+        plan = explain_similar(conn, similarity_params(vector, genres))
     if exact_branch_ran(plan):
         return "gin+sort" if ran(plan, EXACT_SCAN) else "seq+sort"
+    if ran(plan, GENRE_HNSW_SCAN):
+        return "genre hnsw"
     return "hnsw" if ran(plan, HNSW_SCAN) else "none"
 
 

@@ -36,8 +36,8 @@ def evaluate(
     Example: movierec evaluate --json
     """
     from movierec.cli.output import print_evaluate, print_json
-    from movierec.database.connection import connect
     from movierec.query.evaluate import evaluate as run_evaluate
+    from movierec.query.settings import connect
 
     def say(message: str) -> None:
         if not as_json:

@@ -90,7 +90,7 @@ def similar(options: dict[str, Any]) -> None:
     from movierec.cli.filters import filters
     from movierec.cli.output import echo, movie_json, neighbours_json, print_json, print_neighbours
     from movierec.cli.url import database_url
-    from movierec.database.connection import connect
+    from movierec.query.settings import connect
     from movierec.query.similar import similar as run_similar
 
     title, movie_id = options["title"], options["movie_id"]

@@ -236,27 +236,36 @@ def print_bench(report: dict[str, Any]) -> None:
     for size in report["sizes"]:
         ingest = size["ingest"]
         idx = ingest["index_seconds"]
+        genre_build = sum(v for k, v in idx.items() if k.startswith("movies_genre_hnsw_"))
         echo(
             f"\n{size['movies']:,} movies: COPY {ingest['copy_rows_per_second']:,} rows/s; "
             f"HNSW build {idx.get('movies_embedding_hnsw', float('nan')):.1f} s "
-            f"({size['hnsw_index_mb']} MB); GIN genres {idx.get('movies_genres_gin', float('nan')):.1f} s; "
-            f"peak RSS {size['peak_rss_mb']} MB"
+            f"({size['hnsw_index_mb']} MB); {size.get('genre_hnsw_indexes', 0)} genre HNSW "
+            f"{genre_build:.1f} s ({size.get('genre_hnsw_mb', 0)} MB); GIN genres "
+            f"{idx.get('movies_genres_gin', float('nan')):.1f} s; peak RSS {size['peak_rss_mb']} MB"
         )
         echo(
-            f"  {'filter':<14} {'plan':<9} {'p50 ms':>7} {'p95':>7} {'p99':>7} {'recall':>7} "
-            f"{'<k':>5}  {'lance p50':>9} {'recall':>7}  {'numpy':>7}  {'x lance':>7}"
+            f"  {'filter':<17} {'plan':<10} {'p50 ms':>7} {'p95':>7} {'p99':>7} {'recall':>7} "
+            f"{'<k':>5}  {'bare p50':>8} {'recall':>7} {'x bare':>6}  {'lance p50':>9} "
+            f"{'recall':>7}  {'numpy':>7}  {'x lance':>7}"
         )
         for _label, f in size["filters"].items():
-            r, lance = f["movierec"], f.get("lancedb")
+            r, lance, bare = f["movierec"], f.get("lancedb"), f.get("bare_hnsw")
+            bare_cols = (
+                f"{bare['p50_ms']:>8.2f} {bare['recall_at_10']:>7.3f} "
+                f"{f['movierec_over_bare']:>6.2f}"
+                if bare
+                else f"{'-':>8} {'-':>7} {'-':>6}"
+            )
             lance_cols = (
                 f"{lance['p50_ms']:>9.2f} {lance['recall_at_10']:>7.3f}"
                 if lance
                 else f"{'-':>9} {'-':>7}"
             )
             echo(
-                f"  {f['genre'] + ' ' + format(f['selectivity'], '.1%'):<14} {f['plan']:<9} "
+                f"  {f['genre'] + ' ' + format(f['selectivity'], '.1%'):<17} {f['plan']:<10} "
                 f"{r['p50_ms']:>7.2f} {r['p95_ms']:>7.2f} {r['p99_ms']:>7.2f} "
-                f"{r['recall_at_10']:>7.3f} {r['short_share']:>5.1%}  {lance_cols}  "
+                f"{r['recall_at_10']:>7.3f} {r['short_share']:>5.1%}  {bare_cols}  {lance_cols}  "
                 f"{f['numpy_exact']['p50_ms']:>7.2f}  {f.get('speedup_vs_lancedb', '-'):>7}"
             )
         echo("  ef_search sweep (p50 ms / recall@10 / <k share):")
@@ -266,7 +275,7 @@ def print_bench(report: dict[str, Any]) -> None:
                 f"{s['p50_ms']:.2f}/{s['recall_at_10']:.3f}/{s['short_share']:.0%}"
                 for s in f["sweep"]
             ]
-            echo(f"    {f['genre']:<8} " + "  ".join(cells))
+            echo(f"    {f['genre']:<10} " + "  ".join(cells))
     start = report.get("startup")
     if start:
         similar_s = start["similar_seconds"]

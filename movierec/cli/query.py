@@ -122,11 +122,11 @@ def recommend(
         print_json,
         print_neighbours,
     )
-    from movierec.database.connection import connect
     from movierec.query.explain import explain as explain_results
     from movierec.query.explain import led_by
     from movierec.query.recommend import recommend_history
     from movierec.query.search import resolve_title
+    from movierec.query.settings import connect
     from movierec.records import HistoryRow, Reject
 
     if not like and not history:
@@ -191,8 +191,8 @@ def search(
     Example: movierec search "hamlet 1996"
     """
     from movierec.cli.output import print_json
-    from movierec.database.connection import connect
     from movierec.query.search import search as run_search
+    from movierec.query.settings import connect
 
     with connect(database_url()) as conn:
         rows = run_search(conn, query, k=k)
@@ -226,8 +226,8 @@ def show(
     Example: movierec show "The Matrix"
     """
     from movierec.cli.output import print_json, print_show
-    from movierec.database.connection import connect
     from movierec.query.search import details
+    from movierec.query.settings import connect
     from movierec.query.similar import similar as run_similar
 
     title_or_id(title, movie_id)

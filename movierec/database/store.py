@@ -6,6 +6,7 @@ commit, and a failed or interrupted load rolls back to them.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -69,6 +70,51 @@ class IndexDef:
         return f"{self.name[:55]}_staging"
 
 
+GENRE_INDEX_PREFIX = "movies_genre_hnsw_"
+"""Names of the per-genre partial HNSW indexes (one per genre with enough films)."""
+GENRE_INDEX_SCALE = 6.0
+"""A genre gets its own index from GENRE_INDEX_SCALE * sqrt(films) films: the bound under which
+the similarity query ranks its films exactly (SEARCH_SETTINGS' movierec.exact_scale)."""
+EMBEDDING_INDEX = "movies_embedding_hnsw"
+"""The global HNSW index over every film's embedding; the per-genre ones copy its method."""
+
+
+def genre_index_name(genre: str) -> str:
+    """The per-genre index's name: readable, unique (a hash of the genre), under 56 bytes so
+    that its staging name fits PostgreSQL's 63."""
+    slug = re.sub(r"[^a-z0-9]+", "_", genre.lower()).strip("_")[:24]
+    digest = hashlib.md5(genre.encode("utf-8")).hexdigest()[:8]
+    return f"{GENRE_INDEX_PREFIX}{slug}_{digest}"
+
+
+def genre_indexes(
+    conn: psycopg.Connection[Any], indexes: list[IndexDef], table: str
+) -> list[IndexDef]:
+    """One partial HNSW index per genre of ``table`` with enough films, each built like the
+    global embedding index (from ``indexes``, the live table's), on ``genres && '{genre}'``.
+
+    The similarity query names its genres as literals, so that the planner can match one of
+    these predicates and search the genre's films with no filter to walk past."""
+    template = next((i for i in indexes if i.name == EMBEDDING_INDEX), None)
+    if template is None:
+        return []
+    rows = conn.execute(
+        sql.SQL(queries.get("store", "genres_to_index").text).format(table=sql.Identifier(table)),
+        {"scale": GENRE_INDEX_SCALE},
+    ).fetchall()
+    return [
+        IndexDef(
+            genre_index_name(genre),
+            False,
+            # The global index's catalog text, and the genre as a quoted literal.
+            f"{template.using} WHERE (genres && {sql.Literal([genre]).as_string(conn)}::text[])",
+            None,
+            None,
+        )
+        for genre, _ in rows
+    ]
+
+
 @dataclass(frozen=True)
 class ModelRow:
     """What the models table stores for one load."""
@@ -113,7 +159,8 @@ def _release(conn: psycopg.Connection[Any], key: dict[str, int]) -> None:
 
 
 def index_definitions(conn: psycopg.Connection[Any], table: Table = MOVIES) -> list[IndexDef]:
-    """The live table's indexes, read from the catalog so later migrations carry over."""
+    """The live table's indexes, read from the catalog so later migrations carry over; not
+    the per-genre ones, which follow the staged films' genres (:func:`genre_indexes`)."""
     defs = []
     for name, definition, constraint, ctype in conn.execute(
         queries.get("store", "index_definitions").sql, {"table": table.live}
@@ -121,8 +168,35 @@ def index_definitions(conn: psycopg.Connection[Any], table: Table = MOVIES) -> l
         match = _INDEXDEF.match(definition)
         if not match:  # pragma: no cover - pg_get_indexdef's format is fixed
             raise MovierecError(f"cannot copy index {name}: unexpected definition {definition!r}")
+        if name.startswith(GENRE_INDEX_PREFIX):
+            continue
         defs.append(IndexDef(name, bool(match["unique"]), match["rest"], constraint, ctype))
     return defs
+
+
+def add_genre_indexes(conn: psycopg.Connection[Any]) -> list[str]:
+    """Build the per-genre indexes the live films now need and lack (films added with a new
+    genre, or a genre grown past the bound), in the caller's transaction; returns their names.
+
+    An index a genre no longer needs stays until the next load: it costs only space."""
+    present = {
+        row[0]
+        for row in conn.execute(
+            queries.get("store", "index_definitions").sql, {"table": MOVIES.live}
+        )
+    }
+    built = []
+    for index in genre_indexes(conn, index_definitions(conn, MOVIES), MOVIES.live):
+        if index.name not in present:
+            conn.execute(
+                sql.SQL("create index {name} on {table} using {rest}").format(
+                    name=sql.Identifier(index.name),
+                    table=sql.Identifier(MOVIES.live),
+                    rest=sql.SQL(index.using),
+                )
+            )
+            built.append(index.name)
+    return built
 
 
 def create_staging(conn: psycopg.Connection[Any], table: Table = MOVIES) -> None:

@@ -143,6 +143,7 @@ def add_movies(conn: psycopg.Connection[Any], records: list[MovieRecord]) -> lis
             Added(int(inserted[0]), record.title, record.year, record.genres, predicted[i])
         )
     store.refresh_genre_counts(conn)
+    store.add_genre_indexes(conn)
     conn.commit()
     return added
 

@@ -582,6 +582,7 @@ def write(
     with stages.stage("copy", total=len(catalogue)) as advance:
         store.create_staging(conn, store.MOVIES)
         store.copy_rows(conn, _movie_rows(catalogue, stored, genres), advance)
+    movie_indexes += store.genre_indexes(conn, movie_indexes, store.MOVIES.staging)
     with stages.stage("index", total=len(movie_indexes) + len(rating_indexes)) as advance:
         store.build_indexes(conn, movie_indexes, advance, store.MOVIES)
         store.build_indexes(conn, rating_indexes, advance, store.RATINGS)

@@ -10,7 +10,8 @@ copy is what the current query files build, so psql and the CLI run the same SQL
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 
 from movierec.database import queries
 
@@ -27,10 +28,16 @@ class SqlFunction:
     returns: str
     settings: dict[str, str]
     """SET clauses."""
+    markers: Callable[[], dict[str, str]] = field(default=dict)
+    """What a template query's ``{marker}`` stands for in the function (its arguments)."""
 
     def text(self) -> str:
         """``create or replace function name(...)`` whose body is the named query."""
-        body = queries.get(self.group, self.query).positional([p for _, p, _ in self.args])
+        query = queries.get(self.group, self.query)
+        filled = query.text
+        for marker, value in self.markers().items():
+            filled = filled.replace("{" + marker + "}", value)
+        body = replace(query, text=filled).positional([p for _, p, _ in self.args])
         # The query files double '%' for psycopg; a function body is plain SQL.
         body = body.replace("%%", "%")
         arguments = ", ".join(f"{arg} {kind}" for arg, _, kind in self.args)
@@ -46,9 +53,22 @@ $body$
 """
 
 
+def _similar_markers() -> dict[str, str]:
+    """sql/similar.sql's template filled with movierec_similar_to()'s arguments: every filter,
+    guarded by "is null or" (the CLI's statement keeps only the given ones)."""
+    from movierec.query.similar import conditions
+
+    guarded = [f"and ({c.cast} is null or {c.text})" for c in conditions()]
+    return {
+        "genres": "%(genres)s::text[]",
+        "candidates": "greatest(4 * %(k)s::int, 40)",
+        "filters": "\n       ".join(guarded),
+    }
+
+
 def _functions() -> dict[str, SqlFunction]:
-    from movierec.query.search import TITLE_SEARCH_SETTINGS
-    from movierec.query.similar import SEARCH_SETTINGS
+    from movierec.query.settings import TITLE_SEARCH_SETTINGS
+    from movierec.query.similar import FUNCTION_SETTINGS
 
     return {
         f.name: f
@@ -60,7 +80,8 @@ def _functions() -> dict[str, SqlFunction]:
                 SIMILAR_ARGS,
                 "id bigint, title text, year integer, genres text[], score double precision, "
                 "content double precision, creators double precision, ratings double precision",
-                SEARCH_SETTINGS,
+                FUNCTION_SETTINGS,
+                _similar_markers,
             ),
             SqlFunction(
                 "movierec_match_history",

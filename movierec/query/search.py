@@ -11,14 +11,7 @@ from psycopg.rows import dict_row
 
 from movierec.database import queries
 from movierec.errors import AmbiguousTitleError, MovierecError, NotFoundError
-from movierec.query.settings import set_local
-
-# pg_trgm thresholds for title search (search_movies() carries the same as SET clauses): a
-# little looser than the defaults (0.3, 0.6) so that "matrx" still finds "The Matrix".
-TITLE_SEARCH_SETTINGS: dict[str, str] = {
-    "pg_trgm.similarity_threshold": "0.3",
-    "pg_trgm.word_similarity_threshold": "0.5",
-}
+from movierec.query.settings import TITLE_SEARCH_SETTINGS, ensure, set_local
 
 MAX_K = 1000
 MAX_TITLE = 200
@@ -140,13 +133,15 @@ def search(
     k: int = 10,
     settings: dict[str, str] | None = None,
 ) -> list[dict[str, Any]]:
-    """Typo-tolerant title search; a trailing year ("Hamlet 1996") narrows it. ``settings={}``
-    when the session already has TITLE_SEARCH_SETTINGS."""
+    """Typo-tolerant title search; a trailing year ("Hamlet 1996") narrows it, with
+    TITLE_SEARCH_SETTINGS (``settings`` overrides them for the transaction)."""
     check_text(text, "search")
     if not text.strip():
         raise MovierecError("give some words of a title to search for")
     check_k(k)
-    set_local(conn, TITLE_SEARCH_SETTINGS if settings is None else settings)
+    ensure(conn, TITLE_SEARCH_SETTINGS)
+    if settings:
+        set_local(conn, settings)
     with conn.cursor(row_factory=dict_row) as cur:
         return cur.execute(
             queries.get("search", "search_titles").sql, {"q": text.strip(), "limit": k}

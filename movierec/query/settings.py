@@ -1,4 +1,9 @@
-"""Per-transaction settings for the queries (``set_config(..., true)`` in one round trip)."""
+"""The settings the queries run with, and how a connection gets them: once, when it opens.
+
+A connection from :func:`connect` starts its session with them (libpq ``options``), so a
+query pays no ``set_config`` round trip. Any other connection still gets them, per
+transaction, from :func:`ensure`. psql users get them from the SQL functions' SET clauses.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,75 @@ from typing import Any
 
 import psycopg
 from psycopg import sql
+
+# The similarity query's. Iterative scans (pgvector 0.8) keep walking the HNSW graph until k
+# rows pass the genre filter; relaxed_order is fast and the query re-sorts its candidates.
+SEARCH_SETTINGS: dict[str, str] = {
+    "hnsw.iterative_scan": "relaxed_order",
+    "hnsw.ef_search": "100",
+    # When the genre filter matches fewer than exact_scale * sqrt(movies) movies, the query ranks
+    # every match exactly instead of walking the HNSW graph, where a rare genre makes the
+    # iterative scan visit much of the index. 6 is where the two cost the same (1.9k matches at
+    # 100k movies, 6k at 1M; docs/scaling.md).
+    "movierec.exact_scale": "6",
+    # A worker start-up (about 6 ms) costs more than the whole query; the exact branch over a
+    # common genre would otherwise plan a parallel scan, started even when it is switched off.
+    "max_parallel_workers_per_gather": "0",
+}
+
+# pg_trgm thresholds for title search (search_movies() carries the same as SET clauses): a
+# little looser than the defaults (0.3, 0.6) so that "matrx" still finds "The Matrix".
+TITLE_SEARCH_SETTINGS: dict[str, str] = {
+    "pg_trgm.similarity_threshold": "0.3",
+    "pg_trgm.word_similarity_threshold": "0.5",
+}
+
+SESSION_SETTINGS: dict[str, str] = {
+    **SEARCH_SETTINGS,
+    **TITLE_SEARCH_SETTINGS,
+    # Plan each prepared statement once. The similarity query writes what its plan depends on
+    # as literals (the genres, the candidate count, which filters), so its generic plan is
+    # the custom one without 1-2 ms of planning a call; PostgreSQL's own choice (auto) keeps
+    # custom plans, which fold the unused branches and so look cheaper.
+    "plan_cache_mode": "force_generic_plan",
+}
+"""What every query connection's session starts with."""
+
+
+def options(settings: dict[str, str]) -> str:
+    """libpq ``options`` that set ``settings`` for a whole session (values hold no spaces)."""
+    return " ".join(f"-c {name}={value}" for name, value in settings.items())
+
+
+def session_options(dsn: str) -> str:
+    """The libpq ``options`` of a query connection to ``dsn``: any the URL carries, then
+    SESSION_SETTINGS."""
+    from psycopg.conninfo import conninfo_to_dict
+
+    given = str(conninfo_to_dict(dsn).get("options") or "")
+    return f"{given} {options(SESSION_SETTINGS)}".strip()
+
+
+def connect(dsn: str, **kwargs: Any) -> psycopg.Connection[Any]:
+    """A connection whose session starts with SESSION_SETTINGS, with pgvector's types."""
+    from movierec.database.connection import connect as open_connection
+
+    return open_connection(dsn, options=session_options(dsn), **kwargs)
+
+
+_OPTIONS = options(SESSION_SETTINGS).encode()
+
+
+def has_session_settings(conn: psycopg.Connection[Any]) -> bool:
+    """Whether ``conn`` was opened with SESSION_SETTINGS (libpq's own copy of its options:
+    no round trip, and no conninfo parse either)."""
+    return _OPTIONS in (conn.pgconn.options or b"")
+
+
+def ensure(conn: psycopg.Connection[Any], settings: dict[str, str]) -> None:
+    """``settings`` for the current transaction, unless the session started with them."""
+    if not has_session_settings(conn):
+        set_local(conn, settings)
 
 
 def set_local(conn: psycopg.Connection[Any], settings: dict[str, str]) -> None:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+import re
+from dataclasses import dataclass, fields
+from functools import cache, lru_cache
 from typing import Any
 
 import psycopg
+from psycopg import sql
 from psycopg.rows import dict_row
 
 from movierec.database import queries
@@ -19,26 +22,18 @@ from movierec.query.search import (
     movie_by_id,
     resolve_title,
 )
-from movierec.query.settings import set_local
+from movierec.query.settings import SEARCH_SETTINGS, ensure, set_local
 
-# Session settings for the similarity query; the SQL function movierec_similar_to() carries the
-# same ones as SET clauses. Iterative scans (pgvector 0.8) keep walking the HNSW graph until k
-# rows pass the genre filter; relaxed_order is fast and the query re-sorts its candidates.
-SEARCH_SETTINGS: dict[str, str] = {
-    "hnsw.iterative_scan": "relaxed_order",
-    "hnsw.ef_search": "100",
-    # psycopg prepares a statement run 5 times, and PostgreSQL may then switch to a generic
-    # plan that cannot see how rare the genre filter is; plan each query for its genres.
-    "plan_cache_mode": "force_custom_plan",
-    # When the genre filter matches fewer than exact_scale * sqrt(movies) movies, the query ranks
-    # every match exactly instead of walking the HNSW graph, where a rare genre makes the
-    # iterative scan visit much of the index. 6 is where the two cost the same (1.9k matches at
-    # 100k movies, 6k at 1M; docs/scaling.md).
-    "movierec.exact_scale": "6",
-    # A worker start-up (about 6 ms) costs more than the whole query; the exact branch over a
-    # common genre would otherwise plan a parallel scan, started even when it is switched off.
-    "max_parallel_workers_per_gather": "0",
-}
+FUNCTION_SETTINGS: dict[str, str] = dict(
+    [
+        *list(SEARCH_SETTINGS.items())[:2],
+        # movierec_similar_to() takes the genres and filters as arguments, which a generic
+        # plan cannot see: plan each call for its own (the CLI's statement has them as
+        # literals instead).
+        ("plan_cache_mode", "force_custom_plan"),
+        *list(SEARCH_SETTINGS.items())[2:],
+    ]
+)
 
 INT4 = 2**31 - 1
 
@@ -97,7 +92,8 @@ class Filters:
 
     def params(self) -> dict[str, Any]:
         """The query parameters, empty lists as NULL."""
-        values = asdict(self)
+        # Not dataclasses.asdict: it deep-copies every value (70 us a query).
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
         for key in ("required_genres", "excluded_genres", "exclude_ids"):
             values[key] = values[key] or None
         return values
@@ -161,6 +157,59 @@ def similarity_params(
     return params
 
 
+@dataclass(frozen=True)
+class Condition:
+    """One line of similar_filters: a condition on the parameter it names."""
+
+    param: str
+    text: str
+    cast: str
+    """The parameter as the line writes it, with its type: ``%(year_from)s::int``."""
+
+
+@cache
+def conditions() -> list[Condition]:
+    """The optional filters of the similarity query (sql/similar.sql, similar_filters)."""
+    lines = queries.get("similar", "similar_filters").text.splitlines()
+    found = []
+    for line in (x.strip() for x in lines):
+        if line and not line.startswith("--"):
+            match = re.search(r"%\((\w+)\)s(::[\w\[\]]+)?", line)
+            assert match, f"similar_filters: {line!r} names no parameter"
+            found.append(Condition(match[1], line, match[0]))
+    return found
+
+
+def candidates_per_index(k: int) -> int:
+    """How many films each index search returns: enough for the blend to re-rank."""
+    return max(4 * k, 40)
+
+
+@lru_cache(maxsize=512)
+def statement(genres: tuple[str, ...], candidates: int, given: frozenset[str]) -> sql.SQL:
+    """The similarity query for these genres and given filters, with the genres and the
+    candidate count as literals (sql/similar.sql's template).
+
+    Literals let a prepared statement's generic plan see what the planner needs: how many
+    films the genres hold, and a genre's partial HNSW index; the other values stay
+    parameters, so that one plan serves every film asking for the same genres. The text is
+    made once per genre set (quoted by psycopg, then kept as text)."""
+    lines = ["and " + c.text for c in conditions() if c.param in given]
+    template = queries.get("similar", "similar_to_vector").text
+    return sql.SQL(
+        template.replace("{genres}", sql.Literal(list(genres)).as_string() + "::text[]")
+        .replace("{candidates}", str(int(candidates)))
+        .replace("{filters}", "\n       ".join(lines))
+    )
+
+
+def statement_for(params: dict[str, Any]) -> sql.SQL:
+    """The similarity query for ``similarity_params(...)``."""
+    given = frozenset(c.param for c in conditions() if params.get(c.param) is not None)
+    genres = tuple(sorted(set(params["genres"] or [])))
+    return statement(genres, candidates_per_index(params["k"]), given)
+
+
 def similar_to_vector(
     conn: psycopg.Connection[Any],
     vectors: QueryVectors | Any,
@@ -176,13 +225,18 @@ def similar_to_vector(
     """The k movies most similar to ``vectors`` whose labelled genres overlap ``genres`` (an
     empty list: any genre), by the stored ``blend`` ('similar' or 'history') or ``weights``.
 
-    ``settings`` replaces the index settings (SEARCH_SETTINGS) for this transaction.
+    The query runs with SEARCH_SETTINGS: the session's when ``conn`` came from
+    movierec.query.settings.connect, else set for the transaction; ``settings`` overrides
+    them for the transaction (a bench sweep).
     """
     check_k(k)
     params = similarity_params(vectors, genres, exclude_id, k, filters, blend, weights)
-    set_local(conn, SEARCH_SETTINGS if settings is None else settings)
+    ensure(conn, SEARCH_SETTINGS)
+    if settings:
+        set_local(conn, settings)
     with conn.cursor(row_factory=dict_row) as cur:
-        rows = cur.execute(queries.get("similar", "similar_to_vector").sql, params).fetchall()
+        # Prepared at once: a film's genres are often asked again (one text per genre set).
+        rows = cur.execute(statement_for(params), params, prepare=True).fetchall()
     return [Neighbour(**row) for row in rows]
 
 
@@ -203,8 +257,7 @@ def similar(
     settings: dict[str, str] | None = None,
 ) -> tuple[QueryMovie, list[Neighbour]]:
     """Movies like ``title`` (or the movie ``movie_id``): its vectors and predicted genres
-    into the similarity query. ``settings={}`` when the connection already has the search
-    settings for its session (the web server's pool sets them once)."""
+    into the similarity query. ``settings`` overrides search settings for the transaction."""
     if movie_id is not None:
         movie, vectors = movie_by_id(conn, movie_id)
     elif title is not None:

@@ -26,7 +26,6 @@ K = Annotated[int, Query(ge=1, le=schemas.MAX_K, description="How many films.")]
 Offset = Annotated[
     int, Query(ge=0, le=schemas.MAX_OFFSET, description="Films to skip (score order, then id).")
 ]
-NO_SETTINGS: dict[str, str] = {}
 """The pool set the search settings on each connection already."""
 
 
@@ -100,7 +99,7 @@ def search_movies(
     """Films by title, typo-tolerant (pg_trgm): the same search as `movierec search`."""
     from movierec.query.search import search
 
-    return {"query": q, "results": search(conn, q, k=limit, settings=NO_SETTINGS)}
+    return {"query": q, "results": search(conn, q, k=limit)}
 
 
 @router.get("/movies/{movie_id}", response_model=schemas.MovieDetails)
@@ -173,7 +172,6 @@ def _similar(
             movie_id=movie_id,
             k=k + offset,
             filters=filters_of(conn, wanted),
-            settings=NO_SETTINGS,
         )
         page = found[offset : offset + k]
         return {
@@ -226,9 +224,7 @@ def _recommend(
 ) -> dict[str, Any]:
     from movierec.query.recommend import recommend_history
 
-    history, found = recommend_history(
-        conn, rows, k=k + offset, filters=filters_of(conn, wanted), settings=NO_SETTINGS
-    )
+    history, found = recommend_history(conn, rows, k=k + offset, filters=filters_of(conn, wanted))
     page = found[offset : offset + k]
     results = neighbours(conn, page, history.ids, explain, blend="history")
     if explain and page:

@@ -25,7 +25,6 @@ templates = Jinja2Templates(
     )
 )
 Conn = Annotated[psycopg.Connection[Any], Depends(connection)]
-NO_SETTINGS: dict[str, str] = {}
 
 
 def page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
@@ -66,7 +65,7 @@ def search_page(
 
     if not q.strip():
         return RedirectResponse("/", status_code=303)
-    rows = search(conn, q, k=20, settings=NO_SETTINGS)
+    rows = search(conn, q, k=20)
     return page(request, "search.html", q=q, results=rows)
 
 
@@ -114,7 +113,7 @@ def film_page(
     if info is None:
         return error_page(request, "not-found", f"no movie has id {movie_id}")
     filters = _filters_from(request, conn, exclude)
-    movie, found = similar(conn, movie_id=movie_id, k=k, filters=filters, settings=NO_SETTINGS)
+    movie, found = similar(conn, movie_id=movie_id, k=k, filters=filters)
     reasons = explain(conn, [movie.id], found)
     scores = sorted(info["genre_scores"].items(), key=lambda kv: -kv[1])[:8]
     return page(
@@ -183,7 +182,7 @@ def taste_page(
             for m in dislikes
             if m.id not in {x.id for x in likes}
         ]
-        _, results = recommend_history(conn, rows, k=12, settings=NO_SETTINGS)
+        _, results = recommend_history(conn, rows, k=12)
         leaders = led_by(conn, sorted((m.id, 1.0) for m in likes), results)
     return page(
         request,
@@ -223,7 +222,7 @@ def history_page(
         path = Path(folder) / f"export{suffix}"
         path.write_bytes(file.file.read())
         kind, rows, rejects = read_history(path)
-    history, results = recommend_history(conn, rows, k=12, settings=NO_SETTINGS)
+    history, results = recommend_history(conn, rows, k=12)
     weights = sorted(
         {m.movie_id: (m.row.rating - 2.5 if m.row.rating is not None else 0.5)
          for m in history.matches if m.movie_id}.items()

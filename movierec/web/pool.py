@@ -1,5 +1,6 @@
 """The database side of the web server: a psycopg pool whose connections get pgvector's types
-and the search settings once, when opened, and a dependency that lends one to a request."""
+and the search settings once, when opened (libpq options: no round trip), and a dependency
+that lends one to a request."""
 
 from __future__ import annotations
 
@@ -15,17 +16,12 @@ POOL_TIMEOUT = 2.0
 
 
 def _configure(conn: psycopg.Connection[Any]) -> None:
-    """A new pooled connection: the vector types, and the search settings for its life.
+    """A new pooled connection: the vector types (its session settings came with it).
 
     Pooled connections autocommit: every route only reads (each statement is its own
     snapshot), and no BEGIN / COMMIT round trips are paid; adding films takes a connection
     of its own with a transaction."""
-    from movierec.query.search import TITLE_SEARCH_SETTINGS
-    from movierec.query.settings import set_session
-    from movierec.query.similar import SEARCH_SETTINGS
-
     _register_vector(conn)
-    set_session(conn, {**SEARCH_SETTINGS, **TITLE_SEARCH_SETTINGS})
 
 
 def _register_vector(conn: psycopg.Connection[Any]) -> None:
@@ -51,6 +47,8 @@ def make_pool(dsn: str, size: int) -> Any:
     """The connection pool (opened by the app's lifespan)."""
     from psycopg_pool import ConnectionPool
 
+    from movierec.query.settings import session_options
+
     return ConnectionPool(
         dsn,
         min_size=1,
@@ -61,7 +59,7 @@ def make_pool(dsn: str, size: int) -> Any:
         check=_check,
         timeout=POOL_TIMEOUT,
         reconnect_timeout=0,
-        kwargs={"autocommit": True},
+        kwargs={"autocommit": True, "options": session_options(dsn)},
         name="movierec",
     )
 

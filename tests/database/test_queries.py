@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from movierec.database import queries
@@ -37,8 +39,12 @@ def test_every_query_has_a_comment(path: object) -> None:
 
 
 def test_similarity_query_parameters() -> None:
+    # The genres and the candidate count are template markers ({genres}, {candidates}); the
+    # filters come from similar_filters, one a line.
     query = queries.get("similar", "similar_to_vector")
-    assert sorted(query.params) == sorted(
+    filters = queries.get("similar", "similar_filters")
+    assert {"{genres}", "{candidates}", "{filters}"} <= set(re.findall(r"\{\w+\}", query.text))
+    assert sorted({*query.params, *filters.params, "genres"}) == sorted(
         [
             "embedding",
             "genres",

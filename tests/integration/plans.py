@@ -26,8 +26,8 @@ def explain_similar(
     """EXPLAIN ANALYZE of the similarity query as `similar` runs it (same settings unless
     ``settings`` adds to them, same parameters). The branch not taken reads "never executed"."""
     from movierec.bench.postgres import explain_similar as explain
-    from movierec.query.settings import set_local
-    from movierec.query.similar import SEARCH_SETTINGS, similarity_params
+    from movierec.query.settings import SEARCH_SETTINGS, set_local
+    from movierec.query.similar import similarity_params
 
     set_local(conn, {**SEARCH_SETTINGS, **(settings or {})})
     return explain(conn, similarity_params(embedding, genres, exclude_id, k, filters))

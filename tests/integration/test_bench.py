@@ -23,16 +23,22 @@ def test_tiny_bench_reports_every_figure(loaded_url: str) -> None:
     assert size["movies"] == 3_000
     assert size["ingest"]["rows"] == 3_000 and size["ingest"]["copy_rows_per_second"] > 0
     assert "movies_embedding_hnsw" in size["ingest"]["index_seconds"]
-    assert set(size["filters"]) == {"50%", "10%", "1%"}
-    # 30 Westerns among 3,000 movies is under 6 * sqrt(3000): the exact branch ran.
-    assert size["filters"]["1%"]["plan"] == "gin+sort"
+    assert set(size["filters"]) == {"50%", "10%", "1%", "own"}
+    # 30 Westerns (and 300 crime films) among 3,000 movies are under 6 * sqrt(3000): the exact
+    # branch ran; Drama has an index of its own.
+    assert size["filters"]["1%"]["plan"] == size["filters"]["10%"]["plan"] == "gin+sort"
+    assert size["filters"]["50%"]["plan"] == "genre hnsw"
+    assert size["genre_hnsw_indexes"] >= 2 and size["genre_hnsw_mb"] > 0
+    assert any(k.startswith("movies_genre_hnsw_drama_") for k in size["ingest"]["index_seconds"])
     for f in size["filters"].values():
-        ours = f["movierec"]
+        ours, bare = f["movierec"], f["bare_hnsw"]
+        assert 0 < bare["p50_ms"] <= bare["p95_ms"] and 0.0 <= bare["recall_at_10"] <= 1.0
+        assert f["movierec_over_bare"] > 0
         assert 0 < ours["p50_ms"] <= ours["p95_ms"] <= ours["p99_ms"]
         assert 0.0 <= ours["recall_at_10"] <= 1.0
         # Relaxed iterative scans (or an exact plan) always fill k rows.
         assert ours["short_share"] == 0.0
-        if f["plan"] != "hnsw":
+        if f["plan"] == "gin+sort":
             assert ours["recall_at_10"] == 1.0
         # Below the index threshold LanceDB searches exactly.
         assert f["lancedb"]["recall_at_10"] == 1.0

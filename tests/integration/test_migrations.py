@@ -45,7 +45,7 @@ def _similar_settings(url: str) -> list[str]:
 def test_round_trip(make_database: Callable[[], str]) -> None:
     url = make_database()
     migrate.upgrade(url)
-    assert migrate.current(url) == migrate.head() == "0007"
+    assert migrate.current(url) == migrate.head() == "0008"
     first = _objects(url)
     assert {
         "movies",
@@ -113,7 +113,8 @@ def test_each_revision_steps_down_and_up(make_database: Callable[[], str]) -> No
         }
     assert "keywords" not in columns and "tagline" not in columns
     migrate.upgrade(url)
-    assert migrate.current(url) == "0007"
+    assert migrate.current(url) == "0008"
+    migrate.downgrade(url, "0007")
     # 0007 -> 0006: the blend weights go back to the models row only.
     migrate.downgrade(url, "0006")
     with psycopg.connect(url) as conn:
@@ -203,4 +204,42 @@ def test_a_catalogue_loaded_at_0006_keeps_its_blend_through_0007(
     # As 0.10.0 left it: the weights only in the models row, the function reading them there.
     migrate.downgrade(url, "0006")
     migrate.upgrade(url)
+    assert answers() == before
+
+
+def test_0008_indexes_the_big_genres_of_a_catalogue_loaded_before_it(
+    make_database: Callable[[], str], films_sqlite: Path
+) -> None:
+    """A catalogue loaded at 0007 gets the per-genre indexes a load would build (same names,
+    same predicates); downgrade drops them and the answers stay the same."""
+    from movierec.database import store
+    from movierec.database.connection import connect
+    from movierec.query.similar import similar
+    from movierec.vectors.doc2vec import Doc2VecParams
+    from tests.integration.loading import load
+
+    url = make_database()
+    load(str(films_sqlite), dsn=url, doc2vec=Doc2VecParams(epochs=3), show_progress=False)
+
+    def genre_indexes() -> dict[str, str]:
+        with psycopg.connect(url) as conn:
+            return dict(
+                conn.execute(
+                    "select indexname, indexdef from pg_indexes where tablename = 'movies'"
+                    " and starts_with(indexname, %s)",
+                    (store.GENRE_INDEX_PREFIX,),
+                ).fetchall()
+            )
+
+    def answers() -> list[int]:
+        with connect(url) as conn:
+            return [n.id for n in similar(conn, "Fargo", k=10)[1]]
+
+    loaded, before = genre_indexes(), answers()
+    assert loaded, "the load built no per-genre index"
+    migrate.downgrade(url, "0007")
+    assert genre_indexes() == {}
+    assert answers() == before
+    migrate.upgrade(url)
+    assert genre_indexes() == loaded
     assert answers() == before

@@ -8,9 +8,11 @@ import psycopg
 import pytest
 
 from movierec.bench.postgres import HNSW_SCAN, exact_branch_ran, ran
+from movierec.database.store import genre_index_name
 from movierec.errors import AmbiguousTitleError, NotFoundError
 from movierec.query.search import movie_by_id, resolve_title
-from movierec.query.similar import SEARCH_SETTINGS, similar, similar_to_vector
+from movierec.query.settings import SEARCH_SETTINGS
+from movierec.query.similar import similar, similar_to_vector
 from tests.integration.plans import brute_force, explain_similar, force_index_scans
 
 Conn = psycopg.Connection[Any]
@@ -173,8 +175,10 @@ def test_the_blend_finds_what_exact_search_finds(conn: Conn) -> None:
     assert agree / (10 * len(ids)) >= 0.95
 
 
-def test_similarity_query_is_served_by_hnsw(conn: Conn) -> None:
-    """The query shape is index-ordered: HNSW serves it once the table-wide alternatives are off.
+def test_similarity_query_is_served_by_the_genres_own_hnsw_index(conn: Conn) -> None:
+    """The query shape is index-ordered: a lone genre's partial HNSW index serves it once the
+    table-wide alternatives are off (the genre is a literal, so the planner can match the
+    index's predicate).
 
     On the 1,437-film fixture a sequential or GIN scan plus sort costs about the same and the
     planner's pick varies; the slow test checks that it picks HNSW by itself on the full sample.
@@ -184,7 +188,11 @@ def test_similarity_query_is_served_by_hnsw(conn: Conn) -> None:
     assert drama is not None and drama[0] > 227, "too common for the exact branch"
     force_index_scans(conn)
     plan = explain_similar(conn, embedding, ["Drama"], movie.id)
-    assert ran(plan, HNSW_SCAN) and not exact_branch_ran(plan), plan
+    drama_index = f"Index Scan using {genre_index_name('Drama')} "
+    assert ran(plan, drama_index) and not exact_branch_ran(plan), plan
+    # Two genres: no partial index covers both, the global one serves them.
+    plan = explain_similar(conn, embedding, ["Drama", "Action"], movie.id)
+    assert ran(plan, HNSW_SCAN) and not ran(plan, drama_index), plan
 
 
 def test_no_genres_means_any_genre(conn: Conn) -> None:

@@ -25,11 +25,11 @@ from typing import Any
 import psycopg
 
 from movierec.database import queries
-from movierec.database.connection import connect
 from movierec.database.scratch import scratch_database
 from movierec.likes import LIKE_AT
 from movierec.query.evaluate import baselines
 from movierec.query.evaluate.metrics import K, score
+from movierec.query.settings import connect
 from movierec.records import HistoryRow, MovieRecord, Rating, Reject, record_of_row
 
 EARLIER = 0.8
