@@ -14,11 +14,13 @@
 -- overlapping {genres} (empty: any), the conditions of similar_filters, excluded ids. When
 -- the genres match few movies (fewer than movierec.exact_scale × √(movies), counted in
 -- genre_counts), every match is a candidate instead (GIN bitmap, exact).
--- A template: {genres} (text[]), {candidates} (rows per index search) and {filters} (lines of
--- similar_filters, each starting "and") are filled by movierec.query.similar with literals and
--- only the given filters, so that a prepared statement's generic plan sees the genres (and a
--- genre's partial HNSW index) and no "x is null or" guesses; movierec_similar_to() fills them
--- with its arguments and null guards for psql.
+-- A template, filled by movierec.query.similar.statement() with literals and only the given
+-- filters (so that a prepared statement's generic plan sees the genres, their counts and a
+-- genre's partial HNSW index, and no "x is null or" guesses) and by movierec_similar_to()
+-- for psql the same way, with its filters guarded: {genres} the query genres (text[]),
+-- {candidates} the rows an index walk returns, {filters} lines of similar_filters (each
+-- starting "and"), {content} the content candidates: similar_content_walk, and for several
+-- genres one similar_content_genre a genre (a walk of each genre's own index, merged).
 with weights as materialized (
     -- No stored blend (a catalogue loaded before 0.10.0): the dense embedding alone.
     select coalesce(%(w_content)s::real, b.content, 1) as content,
@@ -28,18 +30,28 @@ with weights as materialized (
       left join similarity_blend as b on b.blend = coalesce(%(blend)s::text, 'similar')
 ),
 exact as materialized (
-    -- The summed counts of the query genres bound the matches. The HNSW scans visit about
-    -- k / share movies and the exact branch scores every match, so the exact one is cheaper
-    -- below c × √(movies) matches. No counts: HNSW.
+    -- The query genres' films, counted in genre_counts, with the bound c × √(movies) (c is
+    -- movierec.exact_scale), under which ranking every film is cheaper than an index walk:
+    -- `chosen` when all the query genres' films are fewer (rank them all), `wide` when one
+    -- walk of the global index with the genres as a filter costs less than a walk per genre
+    -- (share × genres ≥ 1), `indexed` the query genres with at least as many films (those
+    -- have an index of their own). No counts: HNSW.
     select coalesce(
                cardinality({genres}) > 0
-               and count(*) > 0
-               and coalesce(sum(g.movies) filter (where g.genre = any({genres})), 0)
-                   < sqrt((select greatest(c.reltuples, 0) from pg_class as c
-                            where c.oid = 'movies'::regclass))
-                     * nullif(current_setting('movierec.exact_scale', true), '')::real,
-               false) as chosen
-      from genre_counts as g
+               and count(g.genre) > 0
+               and coalesce(sum(g.movies) filter (where g.genre = any({genres})), 0) < b.bound,
+               false) as chosen,
+           coalesce(sum(g.movies) filter (where g.genre = any({genres})), 0)
+               * cardinality({genres}) >= b.movies as wide,
+           coalesce(array_agg(g.genre) filter (where g.genre = any({genres})
+                                                 and g.movies >= b.bound), '{}') as indexed
+      from (select greatest(c.reltuples, 1) as movies,
+                   sqrt(greatest(c.reltuples, 0))
+                   * nullif(current_setting('movierec.exact_scale', true), '')::real as bound
+              from pg_class as c
+             where c.oid = 'movies'::regclass) as b
+      left join genre_counts as g on true
+     group by b.bound, b.movies
 ),
 filtered as not materialized (
     -- Every column the ranking needs, carried from the index scans (no second lookup).
@@ -50,12 +62,7 @@ filtered as not materialized (
        {filters}
 ),
 by_content as materialized (
-    select f.*
-      from filtered as f
-     where not (select chosen from exact)
-       and %(embedding)s::vector is not null
-     order by f.embedding <=> %(embedding)s::vector
-     limit {candidates}
+    {content}
 ),
 by_creators as materialized (
     -- Films sharing a token, by the GIN index alone (the genre index would only widen the
@@ -106,6 +113,40 @@ select s.id, s.title, s.year, s.genres,
  cross join weights as w
  order by score desc, s.id
  limit %(k)s::int
+
+-- name: similar_content_walk
+-- Content candidates from one index walk, {wide} telling whether it runs: for no genre or one,
+-- always (one genre: the planner matches the literal to the genre's own index); for several,
+-- when they are wide, the global index with the genres as a filter.
+(select f.*
+   from filtered as f
+  where not (select chosen from exact)
+    and {wide}
+    and %(embedding)s::vector is not null
+  order by f.embedding <=> %(embedding)s::vector
+  limit {candidates})
+
+-- name: similar_content_genre
+-- Content candidates of one of several query genres ({genre}, named {genre_name}) that are not
+-- wide: a walk of the genre's own index, with no filter to pass; for a genre too small for
+-- one, every film of it (GIN bitmap, exact). The top k of the union is the top k of the
+-- per-genre top lists.
+(select f.*
+   from filtered as f
+  where not (select chosen from exact)
+    and not (select wide from exact)
+    and (select {genre_name}::text = any(e.indexed) from exact as e)
+    and %(embedding)s::vector is not null
+    and f.genres && {genre}
+  order by f.embedding <=> %(embedding)s::vector
+  limit {candidates})
+ union all
+(select f.*
+   from filtered as f
+  where not (select chosen from exact)
+    and not (select wide from exact)
+    and not (select {genre_name}::text = any(e.indexed) from exact as e)
+    and f.genres && {genre})
 
 -- name: similar_filters
 -- The optional conditions of similar_to_vector, one a line, each on the parameter it names:

@@ -3,13 +3,15 @@
 
 create or replace function movierec_similar_to(query_embedding vector, query_creators sparsevec, query_factors vector, query_genres text[], exclude_id bigint, k integer default 10, exclude_ids bigint[] default null, year_from integer default null, year_to integer default null, runtime_min integer default null, runtime_max integer default null, min_rating real default null, min_votes integer default null, required_genres text[] default null, excluded_genres text[] default null, movie_language text default null, blend text default 'similar', w_content real default null, w_creators real default null, w_ratings real default null)
 returns table (id bigint, title text, year integer, genres text[], score double precision, content double precision, creators double precision, ratings double precision)
-language sql stable
+language plpgsql stable
     set hnsw.iterative_scan = relaxed_order
     set hnsw.ef_search = 100
     set plan_cache_mode = force_custom_plan
     set movierec.exact_scale = 6
     set max_parallel_workers_per_gather = 0
 as $body$
+declare
+    template constant text := $q$
 with weights as materialized (
     -- No stored blend (a catalogue loaded before 0.10.0): the dense embedding alone.
     select coalesce($18::real, b.content, 1) as content,
@@ -19,24 +21,34 @@ with weights as materialized (
       left join similarity_blend as b on b.blend = coalesce($17::text, 'similar')
 ),
 exact as materialized (
-    -- The summed counts of the query genres bound the matches. The HNSW scans visit about
-    -- k / share movies and the exact branch scores every match, so the exact one is cheaper
-    -- below c × √(movies) matches. No counts: HNSW.
+    -- The query genres' films, counted in genre_counts, with the bound c × √(movies) (c is
+    -- movierec.exact_scale), under which ranking every film is cheaper than an index walk:
+    -- `chosen` when all the query genres' films are fewer (rank them all), `wide` when one
+    -- walk of the global index with the genres as a filter costs less than a walk per genre
+    -- (share × genres ≥ 1), `indexed` the query genres with at least as many films (those
+    -- have an index of their own). No counts: HNSW.
     select coalesce(
-               cardinality($4::text[]) > 0
-               and count(*) > 0
-               and coalesce(sum(g.movies) filter (where g.genre = any($4::text[])), 0)
-                   < sqrt((select greatest(c.reltuples, 0) from pg_class as c
-                            where c.oid = 'movies'::regclass))
-                     * nullif(current_setting('movierec.exact_scale', true), '')::real,
-               false) as chosen
-      from genre_counts as g
+               cardinality({genres}) > 0
+               and count(g.genre) > 0
+               and coalesce(sum(g.movies) filter (where g.genre = any({genres})), 0) < b.bound,
+               false) as chosen,
+           coalesce(sum(g.movies) filter (where g.genre = any({genres})), 0)
+               * cardinality({genres}) >= b.movies as wide,
+           coalesce(array_agg(g.genre) filter (where g.genre = any({genres})
+                                                 and g.movies >= b.bound), '{}') as indexed
+      from (select greatest(c.reltuples, 1) as movies,
+                   sqrt(greatest(c.reltuples, 0))
+                   * nullif(current_setting('movierec.exact_scale', true), '')::real as bound
+              from pg_class as c
+             where c.oid = 'movies'::regclass) as b
+      left join genre_counts as g on true
+     group by b.bound, b.movies
 ),
 filtered as not materialized (
     -- Every column the ranking needs, carried from the index scans (no second lookup).
     select m.id, m.title, m.year, m.genres, m.embedding, m.creators, m.creator_keys, m.factors
       from movies as m
-     where (coalesce(cardinality($4::text[]), 0) = 0 or m.genres && $4::text[])
+     where (coalesce(cardinality({genres}), 0) = 0 or m.genres && {genres})
        and m.id is distinct from $5::bigint
        and ($7::bigint[] is null or m.id <> all($7::bigint[]))
        and ($8::int is null or m.year >= $8::int)
@@ -50,12 +62,7 @@ filtered as not materialized (
        and ($16::text is null or lower(m.language) = lower($16::text))
 ),
 by_content as materialized (
-    select f.*
-      from filtered as f
-     where not (select chosen from exact)
-       and $1::vector is not null
-     order by f.embedding <=> $1::vector
-     limit greatest(4 * $6::int, 40)
+    {content}
 ),
 by_creators as materialized (
     -- Films sharing a token, by the GIN index alone (the genre index would only widen the
@@ -76,7 +83,7 @@ by_ratings as materialized (
        and $3::vector is not null
        and (select ratings from weights) > 0
      order by f.factors <#> $3::vector
-     limit greatest(4 * $6::int, 40)
+     limit {candidates}
 ),
 candidates as (
     select * from by_content
@@ -106,4 +113,54 @@ select s.id, s.title, s.year, s.genres,
  cross join weights as w
  order by score desc, s.id
  limit $6::int
+$q$;
+    walk constant text := $q$
+(select f.*
+   from filtered as f
+  where not (select chosen from exact)
+    and {wide}
+    and $1::vector is not null
+  order by f.embedding <=> $1::vector
+  limit {candidates})
+$q$;
+    per_genre constant text := $q$
+(select f.*
+   from filtered as f
+  where not (select chosen from exact)
+    and not (select wide from exact)
+    and (select {genre_name}::text = any(e.indexed) from exact as e)
+    and $1::vector is not null
+    and f.genres && {genre}
+  order by f.embedding <=> $1::vector
+  limit {candidates})
+ union all
+(select f.*
+   from filtered as f
+  where not (select chosen from exact)
+    and not (select wide from exact)
+    and not (select {genre_name}::text = any(e.indexed) from exact as e)
+    and f.genres && {genre})
+$q$;
+    wanted text[] := array(select distinct g from unnest(query_genres) as g
+                            where g is not null order by g);
+    arms text[];
+    one text;
+begin
+    arms := array[replace(walk, '{wide}', case when cardinality(wanted) > 1
+                                              then '(select wide from exact)' else 'true' end)];
+    if cardinality(wanted) > 1 then
+        foreach one in array wanted loop
+            arms := arms || replace(replace(per_genre, '{genre_name}', quote_literal(one)),
+                                    '{genre}', quote_literal(array[one]::text) || '::text[]');
+        end loop;
+    end if;
+    return query execute
+        replace(replace(replace(template,
+            '{content}', array_to_string(arms, E'
+     union all
+    ')),
+            '{genres}', quote_literal(wanted::text) || '::text[]'),
+            '{candidates}', greatest(4 * k, 40)::text)
+        using query_embedding, query_creators, query_factors, query_genres, exclude_id, k, exclude_ids, year_from, year_to, runtime_min, runtime_max, min_rating, min_votes, required_genres, excluded_genres, movie_language, blend, w_content, w_creators, w_ratings;
+end
 $body$

@@ -10,8 +10,7 @@ copy is what the current query files build, so psql and the CLI run the same SQL
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from movierec.database import queries
 
@@ -28,16 +27,10 @@ class SqlFunction:
     returns: str
     settings: dict[str, str]
     """SET clauses."""
-    markers: Callable[[], dict[str, str]] = field(default=dict)
-    """What a template query's ``{marker}`` stands for in the function (its arguments)."""
 
     def text(self) -> str:
         """``create or replace function name(...)`` whose body is the named query."""
-        query = queries.get(self.group, self.query)
-        filled = query.text
-        for marker, value in self.markers().items():
-            filled = filled.replace("{" + marker + "}", value)
-        body = replace(query, text=filled).positional([p for _, p, _ in self.args])
+        body = queries.get(self.group, self.query).positional([p for _, p, _ in self.args])
         # The query files double '%' for psycopg; a function body is plain SQL.
         body = body.replace("%%", "%")
         arguments = ", ".join(f"{arg} {kind}" for arg, _, kind in self.args)
@@ -53,36 +46,86 @@ $body$
 """
 
 
-def _similar_markers() -> dict[str, str]:
-    """sql/similar.sql's template filled with movierec_similar_to()'s arguments: every filter,
-    guarded by "is null or" (the CLI's statement keeps only the given ones)."""
-    from movierec.query.similar import conditions
+@dataclass(frozen=True)
+class SimilarFunction:
+    """movierec_similar_to(): a plpgsql function that fills sql/similar.sql's template as
+    movierec.query.similar.fill() does (the genres and the candidate count as literals, a
+    walk of each genre's own index for several genres) with every filter guarded by "is
+    null or", then plans and runs it for its arguments."""
 
-    guarded = [f"and ({c.cast} is null or {c.text})" for c in conditions()]
-    return {
-        "genres": "%(genres)s::text[]",
-        "candidates": "greatest(4 * %(k)s::int, 40)",
-        "filters": "\n       ".join(guarded),
-    }
+    name: str = "movierec_similar_to"
+
+    def text(self) -> str:
+        """``create or replace function movierec_similar_to(...)``."""
+        from movierec.query.similar import FUNCTION_SETTINGS, conditions
+
+        named = queries.load("similar")
+        order = [p for _, p, _ in SIMILAR_ARGS]
+
+        def positional(name: str, text: str | None = None) -> str:
+            query = named[name] if text is None else replace(named[name], text=text)
+            # The query files double '%' for psycopg; a function body is plain SQL.
+            return query.positional(order).replace("%%", "%")
+
+        guarded = "\n       ".join(f"and ({c.cast} is null or {c.text})" for c in conditions())
+        main = named["similar_to_vector"]
+        template = positional(main.name, main.text.replace("{filters}", guarded))
+        arguments = ", ".join(f"{arg} {kind}" for arg, _, kind in SIMILAR_ARGS)
+        sets = "\n".join(f"    set {key} = {value}" for key, value in FUNCTION_SETTINGS.items())
+        using = ", ".join(arg for arg, _, _ in SIMILAR_ARGS)
+        return f"""
+create or replace function movierec_similar_to({arguments})
+returns table ({SIMILAR_RETURNS})
+language plpgsql stable
+{sets}
+as $body$
+declare
+    template constant text := $q$
+{template}
+$q$;
+    walk constant text := $q$
+{positional("similar_content_walk")}
+$q$;
+    per_genre constant text := $q$
+{positional("similar_content_genre")}
+$q$;
+    wanted text[] := array(select distinct g from unnest(query_genres) as g
+                            where g is not null order by g);
+    arms text[];
+    one text;
+begin
+    arms := array[replace(walk, '{{wide}}', case when cardinality(wanted) > 1
+                                              then '(select wide from exact)' else 'true' end)];
+    if cardinality(wanted) > 1 then
+        foreach one in array wanted loop
+            arms := arms || replace(replace(per_genre, '{{genre_name}}', quote_literal(one)),
+                                    '{{genre}}', quote_literal(array[one]::text) || '::text[]');
+        end loop;
+    end if;
+    return query execute
+        replace(replace(replace(template,
+            '{{content}}', array_to_string(arms, E'\n     union all\n    ')),
+            '{{genres}}', quote_literal(wanted::text) || '::text[]'),
+            '{{candidates}}', greatest(4 * k, 40)::text)
+        using {using};
+end
+$body$
+"""
 
 
-def _functions() -> dict[str, SqlFunction]:
+SIMILAR_RETURNS = (
+    "id bigint, title text, year integer, genres text[], score double precision, "
+    "content double precision, creators double precision, ratings double precision"
+)
+
+
+def _functions() -> dict[str, SqlFunction | SimilarFunction]:
     from movierec.query.settings import TITLE_SEARCH_SETTINGS
-    from movierec.query.similar import FUNCTION_SETTINGS
 
     return {
         f.name: f
         for f in (
-            SqlFunction(
-                "movierec_similar_to",
-                "similar",
-                "similar_to_vector",
-                SIMILAR_ARGS,
-                "id bigint, title text, year integer, genres text[], score double precision, "
-                "content double precision, creators double precision, ratings double precision",
-                FUNCTION_SETTINGS,
-                _similar_markers,
-            ),
+            SimilarFunction(),
             SqlFunction(
                 "movierec_match_history",
                 "history",
@@ -137,7 +180,7 @@ SIMILAR_ARGS = [
 """movierec_similar_to()'s arguments (since revision 0006)."""
 
 
-def function(name: str) -> SqlFunction:
+def function(name: str) -> SqlFunction | SimilarFunction:
     """One of the functions psql users call, by name."""
     return _functions()[name]
 

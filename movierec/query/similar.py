@@ -195,11 +195,40 @@ def statement(genres: tuple[str, ...], candidates: int, given: frozenset[str]) -
     parameters, so that one plan serves every film asking for the same genres. The text is
     made once per genre set (quoted by psycopg, then kept as text)."""
     lines = ["and " + c.text for c in conditions() if c.param in given]
-    template = queries.get("similar", "similar_to_vector").text
-    return sql.SQL(
-        template.replace("{genres}", sql.Literal(list(genres)).as_string() + "::text[]")
+    return sql.SQL(fill(genres, candidates, "\n       ".join(lines), _literal))
+
+
+def _literal(value: Any) -> str:
+    return sql.Literal(value).as_string()
+
+
+def fill(
+    genres: tuple[str, ...],
+    candidates: int,
+    filters: str,
+    literal: Any,
+) -> str:
+    """sql/similar.sql's template with its markers filled: ``genres`` (sorted, distinct) and
+    the candidate count as literals (``literal`` quotes a value), ``filters`` as given, and
+    the content candidates: one index walk, or for several genres a walk a genre, merged."""
+    named = queries.load("similar")
+    walk = named["similar_content_walk"].text.replace(
+        "{wide}", "(select wide from exact)" if len(genres) > 1 else "true"
+    )
+    arms = [walk]
+    if len(genres) > 1:
+        for genre in genres:
+            arms.append(
+                named["similar_content_genre"]
+                .text.replace("{genre_name}", literal(genre))
+                .replace("{genre}", literal([genre]) + "::text[]")
+            )
+    return (
+        named["similar_to_vector"]
+        .text.replace("{content}", "\n     union all\n    ".join(arms))
+        .replace("{genres}", literal(list(genres)) + "::text[]")
         .replace("{candidates}", str(int(candidates)))
-        .replace("{filters}", "\n       ".join(lines))
+        .replace("{filters}", filters)
     )
 
 

@@ -219,3 +219,89 @@ def test_every_movie_has_a_predicted_genre_and_scores(conn: Conn) -> None:
         "count(*) filter (where genre_scores = '{}'::jsonb), count(*) from movies"
     ).fetchone()
     assert row == (0, 0, 1437)
+
+
+def test_a_genre_grown_past_the_bound_gets_its_own_index(conn: Conn) -> None:
+    """`movierec add` calls add_genre_indexes: a genre with enough films now (here 300 films
+    labelled with a new genre, in this test's transaction) gets its partial index, which the
+    query then searches."""
+    from movierec.database import store
+
+    conn.execute(
+        "update movies set genres = genres || '{Test Noir}'::text[]"
+        " where id in (select id from movies order by id limit 300)"
+    )
+    store.refresh_genre_counts(conn)
+    assert store.add_genre_indexes(conn) == [genre_index_name("Test Noir")]
+    assert store.add_genre_indexes(conn) == []  # once
+    movie, embedding = resolve_title(conn, "The Matrix")
+    force_index_scans(conn)
+    plan = explain_similar(conn, embedding, ["Test Noir"], movie.id)
+    assert ran(plan, f"Index Scan using {genre_index_name('Test Noir')} "), plan
+
+
+def test_a_query_connection_runs_one_generic_plan_and_no_set_config(loaded_url: str) -> None:
+    """From movierec.query.settings.connect the session has the search settings (libpq
+    options), and the statement for a genre set is prepared once with a generic plan; the
+    answers are those of a plain connection, which sets them per transaction instead."""
+    from movierec.database.connection import connect as plain_connect
+    from movierec.query.settings import connect, has_session_settings
+
+    with connect(loaded_url, autocommit=True) as fast, plain_connect(loaded_url) as plain:
+        assert has_session_settings(fast) and not has_session_settings(plain)
+        assert fast.execute("show hnsw.ef_search").fetchone() == ("100",)
+        movie, embedding = resolve_title(fast, "The Matrix")
+        answers = [
+            [n.id for n in similar_to_vector(fast, embedding, ["Drama"], exclude_id=movie.id)]
+            for _ in range(3)
+        ]
+        row = fast.execute(
+            "select generic_plans, custom_plans from pg_prepared_statements"
+            " where statement like 'with weights%'"
+        ).fetchone()
+        assert row is not None and row[0] >= 3 and row[1] == 0
+        with plain.transaction():
+            slow = similar_to_vector(plain, embedding, ["Drama"], exclude_id=movie.id)
+        assert answers == [[n.id for n in slow]] * 3
+
+
+def test_several_narrow_genres_walk_each_genres_index_and_psql_agrees(conn: Conn) -> None:
+    """Two genres that are not wide (their share times 2 < 1): the query walks the indexed
+    one's own index and ranks every film of the small one, merged; movierec_similar_to()
+    returns the same rows."""
+    total = conn.execute("select count(*) from movies").fetchone()
+    assert total is not None
+    bound = 6 * total[0] ** 0.5
+    counts = conn.execute(
+        "select genre, movies from genre_counts order by movies, genre"
+    ).fetchall()
+    big = next(g for g, n in counts if n >= bound)
+    small = next(g for g, n in counts if 5 <= n < bound)
+    pair = [big, small]
+    assert 2 * sum(n for g, n in counts if g in pair) < total[0], counts
+    movie, vectors = resolve_title(conn, "The Matrix")
+    ours = similar_to_vector(conn, vectors, pair, exclude_id=movie.id, k=10)
+    # On the small fixture a sort of the genre's films costs about what its index walk does;
+    # with sorts ruled out where an index can order, the plan shows the walk (the small
+    # genre's arm needs no order: every film of it is a candidate).
+    conn.execute("select set_config('enable_sort', 'off', true)")
+    plan = explain_similar(conn, vectors, pair, movie.id)
+    assert ran(plan, f"Index Scan using {genre_index_name(big)} "), plan
+    assert ran(plan, "Bitmap Index Scan on movies_genres_gin"), plan
+    assert not ran(plan, HNSW_SCAN), plan
+    conn.execute("select set_config('enable_sort', 'on', true)")
+    rows = conn.execute(
+        "select id, score from movierec_similar_to(%(embedding)s, %(creators)s, %(factors)s,"
+        " %(genres)s, %(exclude_id)s, %(k)s)",
+        {
+            "embedding": vectors.embedding,
+            "creators": vectors.creators,
+            "factors": vectors.factors,
+            "genres": pair,
+            "exclude_id": movie.id,
+            "k": 10,
+        },
+    ).fetchall()
+    assert len(ours) == 10 and [(n.id, round(n.score, 6)) for n in ours] == [
+        (r[0], round(r[1], 6)) for r in rows
+    ]

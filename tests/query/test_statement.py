@@ -1,0 +1,65 @@
+"""The similarity statement movierec runs: sql/similar.sql's template with the genres and the
+candidate count as literals and only the given filters (no database needed)."""
+
+from __future__ import annotations
+
+from movierec.query.functions import function
+from movierec.query.settings import SESSION_SETTINGS, options
+from movierec.query.similar import (
+    Filters,
+    conditions,
+    similarity_params,
+    statement,
+    statement_for,
+)
+
+
+def _text(params: dict[str, object]) -> str:
+    return statement_for(params).as_string()
+
+
+def test_the_genres_and_candidate_count_are_literals() -> None:
+    text = _text(similarity_params([0.1] * 100, ["Sci-Fi", "Drama"], k=10))
+    assert "'{Drama,Sci-Fi}'::text[]" in text  # sorted, quoted by psycopg
+    assert "limit 40" in text and "{genres}" not in text and "{candidates}" not in text
+    assert "%(genres)s" not in text and "%(embedding)s" in text  # values stay parameters
+    assert "limit 400" in _text(similarity_params([0.1] * 100, ["Drama"], k=100))
+
+
+def test_a_quote_in_a_genre_is_quoted_not_run() -> None:
+    text = _text(similarity_params([0.1] * 100, ["it's'); drop table movies; --"]))
+    assert "'{\"it''s''); drop table movies; --\"}'::text[]" in text
+
+
+def test_only_the_given_filters_are_in_the_statement() -> None:
+    bare = _text(similarity_params([0.1] * 100, ["Drama"]))
+    assert "m.year >=" not in bare and "is null or" not in bare
+    some = _text(
+        similarity_params([0.1] * 100, ["Drama"], filters=Filters(year_from=1990, language="en"))
+    )
+    assert "and m.year >= %(year_from)s::int" in some
+    assert "and lower(m.language) = lower(%(language)s::text)" in some
+    assert "m.year <=" not in some and "m.votes" not in some
+
+
+def test_one_text_per_genre_set_and_filters() -> None:
+    one = statement_for(similarity_params([0.1] * 100, ["Drama", "Crime"], exclude_id=1))
+    two = statement_for(similarity_params([0.2] * 100, ["Crime", "Drama"], exclude_id=2))
+    assert one is two  # made once, whatever the vector or the film
+    assert statement.cache_info().currsize >= 1
+
+
+def test_every_filter_is_guarded_in_the_psql_function() -> None:
+    text = function("movierec_similar_to").text()
+    # One guard per filter, on its positional argument: "and ($8::int is null or m.year >= ...".
+    assert text.count(" is null or ") == len(conditions()) == 10
+    assert "and ($8::int is null or m.year >= $8::int)" in text
+    assert "set plan_cache_mode = force_custom_plan" in text
+
+
+def test_session_options_set_every_session_setting() -> None:
+    text = options(SESSION_SETTINGS)
+    for name, value in SESSION_SETTINGS.items():
+        assert f"-c {name}={value}" in text
+        assert " " not in value  # libpq options split on spaces
+    assert SESSION_SETTINGS["plan_cache_mode"] == "force_generic_plan"
