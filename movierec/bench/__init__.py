@@ -177,6 +177,7 @@ def bench_size(
         # statement gets a plain connection with the search settings (and default planning).
         conn.commit()
         conn.autocommit = True
+        result["checkpoint_seconds"] = postgres.settle(conn)
         bare_conn = stack.enter_context(plain_connect(scratch, autocommit=True))
         set_session(bare_conn, postgres.DEFAULT_SETTINGS)
         rng = np.random.default_rng(seed)

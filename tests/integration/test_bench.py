@@ -29,6 +29,7 @@ def test_tiny_bench_reports_every_figure(loaded_url: str) -> None:
     assert size["filters"]["1%"]["plan"] == size["filters"]["10%"]["plan"] == "gin+sort"
     assert size["filters"]["50%"]["plan"] == "genre hnsw"
     assert size["genre_hnsw_indexes"] >= 2 and size["genre_hnsw_mb"] > 0
+    assert size["checkpoint_seconds"] is None or size["checkpoint_seconds"] >= 0
     assert any(k.startswith("movies_genre_hnsw_drama_") for k in size["ingest"]["index_seconds"])
     for f in size["filters"].values():
         ours, bare = f["movierec"], f["bare_hnsw"]
