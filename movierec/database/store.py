@@ -174,6 +174,20 @@ def index_definitions(conn: psycopg.Connection[Any], table: Table = MOVIES) -> l
     return defs
 
 
+def _create_index(conn: psycopg.Connection[Any], index: IndexDef, name: str, table: str) -> None:
+    """``create index name on table`` as ``index`` is defined."""
+    conn.execute(
+        sql.SQL("create {unique}index {name} on {table} using {rest}").format(
+            unique=sql.SQL("unique " if index.unique else ""),
+            name=sql.Identifier(name),
+            table=sql.Identifier(table),
+            # Catalog text from pg_get_indexdef (method, columns, opclass, WITH, and for a
+            # genre's index a literal from sql.Literal), not input.
+            rest=sql.SQL(index.using),
+        )
+    )
+
+
 def add_genre_indexes(conn: psycopg.Connection[Any]) -> list[str]:
     """Build the per-genre indexes the live films now need and lack (films added with a new
     genre, or a genre grown past the bound), in the caller's transaction; returns their names.
@@ -188,13 +202,7 @@ def add_genre_indexes(conn: psycopg.Connection[Any]) -> list[str]:
     built = []
     for index in genre_indexes(conn, index_definitions(conn, MOVIES), MOVIES.live):
         if index.name not in present:
-            conn.execute(
-                sql.SQL("create index {name} on {table} using {rest}").format(
-                    name=sql.Identifier(index.name),
-                    table=sql.Identifier(MOVIES.live),
-                    rest=sql.SQL(index.using),
-                )
-            )
+            _create_index(conn, index, index.name, MOVIES.live)
             built.append(index.name)
     return built
 
@@ -251,15 +259,7 @@ def build_indexes(
     # HNSW builds far faster when the graph fits in maintenance_work_mem.
     conn.execute("select set_config('maintenance_work_mem', %s, true)", ("1GB",))
     for index in indexes:
-        conn.execute(
-            sql.SQL("create {unique}index {name} on {table} using {rest}").format(
-                unique=sql.SQL("unique " if index.unique else ""),
-                name=sql.Identifier(index.staging_name),
-                table=sql.Identifier(table.staging),
-                # Catalog text from pg_get_indexdef (method, columns, opclass, WITH), not input.
-                rest=sql.SQL(index.using),
-            )
-        )
+        _create_index(conn, index, index.staging_name, table.staging)
         if index.constraint_type in ("p", "u"):
             kind = "primary key" if index.constraint_type == "p" else "unique"
             conn.execute(

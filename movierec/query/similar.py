@@ -195,22 +195,19 @@ def statement(genres: tuple[str, ...], candidates: int, given: frozenset[str]) -
     parameters, so that one plan serves every film asking for the same genres. The text is
     made once per genre set (quoted by psycopg, then kept as text)."""
     lines = ["and " + c.text for c in conditions() if c.param in given]
-    return sql.SQL(fill(genres, candidates, "\n       ".join(lines), _literal))
+    return sql.SQL(fill(genres, candidates, "\n       ".join(lines)))
 
 
 def _literal(value: Any) -> str:
     return sql.Literal(value).as_string()
 
 
-def fill(
-    genres: tuple[str, ...],
-    candidates: int,
-    filters: str,
-    literal: Any,
-) -> str:
+def fill(genres: tuple[str, ...], candidates: int, filters: str) -> str:
     """sql/similar.sql's template with its markers filled: ``genres`` (sorted, distinct) and
-    the candidate count as literals (``literal`` quotes a value), ``filters`` as given, and
-    the content candidates: one index walk, or for several genres a walk a genre, merged."""
+    the candidate count as literals, ``filters`` as given, and the content candidates: one
+    index walk, or for several genres a walk a genre, merged (movierec_similar_to() does the
+    same in plpgsql)."""
+    literal = _literal
     named = queries.load("similar")
     walk = named["similar_content_walk"].text.replace(
         "{wide}", "(select wide from exact)" if len(genres) > 1 else "true"
