@@ -35,23 +35,24 @@ exact as materialized (
     -- `chosen` when all the query genres' films are fewer (rank them all), `wide` when one
     -- walk of the global index with the genres as a filter costs less than a walk per genre
     -- (share × genres ≥ 1), `indexed` the query genres with at least as many films (those
-    -- have an index of their own). No counts: HNSW.
-    select coalesce(
-               cardinality({genres}) > 0
-               and count(g.genre) > 0
-               and coalesce(sum(g.movies) filter (where g.genre = any({genres})), 0) < b.bound,
-               false) as chosen,
-           coalesce(sum(g.movies) filter (where g.genre = any({genres})), 0)
-               * cardinality({genres}) >= b.movies as wide,
-           coalesce(array_agg(g.genre) filter (where g.genre = any({genres})
-                                                 and g.movies >= b.bound), '{}') as indexed
+    -- have an index of their own). No counts: HNSW. One plain aggregate over genre_counts
+    -- (a grouped one, hashed, cost 0.1 ms a query more).
+    select coalesce(cardinality({genres}) > 0 and t.counted and t.movies < b.bound, false)
+               as chosen,
+           t.movies * cardinality({genres}) >= b.movies as wide,
+           t.indexed
       from (select greatest(c.reltuples, 1) as movies,
                    sqrt(greatest(c.reltuples, 0))
                    * nullif(current_setting('movierec.exact_scale', true), '')::real as bound
               from pg_class as c
              where c.oid = 'movies'::regclass) as b
-      left join genre_counts as g on true
-     group by b.bound, b.movies
+     cross join lateral (
+           select count(*) > 0 as counted,
+                  coalesce(sum(g.movies) filter (where g.genre = any({genres})), 0) as movies,
+                  coalesce(array_agg(g.genre) filter (where g.genre = any({genres})
+                                                        and g.movies >= b.bound), '{}')
+                      as indexed
+             from genre_counts as g) as t
 ),
 filtered as not materialized (
     -- Every column the ranking needs, carried from the index scans (no second lookup).

@@ -27,7 +27,7 @@ from movierec.errors import MovierecError
 from movierec.query.settings import connect, set_session
 from movierec.records import EMBEDDING_DIMS
 
-SWEEP_EF = (10, 20, 40, 100, 200, 400)
+SWEEP_EF = (10, 20, 40, 50, 100, 200, 400)
 K = 10
 BENCH_DATABASE = "movierec_bench"
 

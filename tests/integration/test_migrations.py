@@ -45,7 +45,7 @@ def _similar_settings(url: str) -> list[str]:
 def test_round_trip(make_database: Callable[[], str]) -> None:
     url = make_database()
     migrate.upgrade(url)
-    assert migrate.current(url) == migrate.head() == "0008"
+    assert migrate.current(url) == migrate.head() == "0009"
     first = _objects(url)
     assert {
         "movies",
@@ -113,7 +113,7 @@ def test_each_revision_steps_down_and_up(make_database: Callable[[], str]) -> No
         }
     assert "keywords" not in columns and "tagline" not in columns
     migrate.upgrade(url)
-    assert migrate.current(url) == "0008"
+    assert migrate.current(url) == "0009"
     migrate.downgrade(url, "0007")
     # 0007 -> 0006: the blend weights go back to the models row only.
     migrate.downgrade(url, "0006")
@@ -243,3 +243,48 @@ def test_0008_indexes_the_big_genres_of_a_catalogue_loaded_before_it(
     migrate.upgrade(url)
     assert genre_indexes() == loaded
     assert answers() == before
+
+
+def test_0009_keeps_the_function_answers_and_searches_with_ef_search_50(
+    make_database: Callable[[], str], films_sqlite: Path
+) -> None:
+    """0009 rewrites movierec_similar_to()'s exact-branch check: the psql function returns the
+    same rows at 0008 and 0009 (one genre with its own index, several genres, a rare genre, and
+    no genre), and its ef_search is the query connections' (50; 0008's was 100)."""
+    from movierec.query.settings import SEARCH_SETTINGS
+    from movierec.vectors.doc2vec import Doc2VecParams
+    from tests.integration.loading import load
+
+    url = make_database()
+    load(str(films_sqlite), dsn=url, doc2vec=Doc2VecParams(epochs=3), show_progress=False)
+
+    def answers() -> list[list[int]]:
+        with psycopg.connect(url) as conn:
+            query = conn.execute(
+                "select id, embedding, creators, factors from movies where title = 'Fargo'"
+            ).fetchone()
+            assert query is not None
+            rare = conn.execute(
+                "select genre from genre_counts order by movies, genre limit 1"
+            ).fetchone()
+            assert rare is not None
+            return [
+                [
+                    r[0]
+                    for r in conn.execute(
+                        "select id from movierec_similar_to(%s, %s, %s, %s, %s, 10)",
+                        (query[1], query[2], query[3], genres, query[0]),
+                    )
+                ]
+                for genres in (["Drama"], ["Crime", "Thriller", "Drama"], [rare[0]], [])
+            ]
+
+    head = answers()
+    assert all(len(a) == 10 for a in head[:2] + head[3:]) and head[2], head
+    assert f"hnsw.ef_search={SEARCH_SETTINGS['hnsw.ef_search']}" in _similar_settings(url)
+    assert SEARCH_SETTINGS["hnsw.ef_search"] == "50"
+    migrate.downgrade(url, "0008")
+    assert "hnsw.ef_search=100" in _similar_settings(url)
+    assert answers() == head
+    migrate.upgrade(url)
+    assert answers() == head

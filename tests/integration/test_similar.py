@@ -249,7 +249,7 @@ def test_a_query_connection_runs_one_generic_plan_and_no_set_config(loaded_url: 
 
     with connect(loaded_url, autocommit=True) as fast, plain_connect(loaded_url) as plain:
         assert has_session_settings(fast) and not has_session_settings(plain)
-        assert fast.execute("show hnsw.ef_search").fetchone() == ("100",)
+        assert fast.execute("show hnsw.ef_search").fetchone() == ("50",)
         movie, embedding = resolve_title(fast, "The Matrix")
         answers = [
             [n.id for n in similar_to_vector(fast, embedding, ["Drama"], exclude_id=movie.id)]
