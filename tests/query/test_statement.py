@@ -6,10 +6,10 @@ from __future__ import annotations
 from movierec.query.functions import function
 from movierec.query.settings import SESSION_SETTINGS, options
 from movierec.query.similar import (
+    PSYCOPG_CACHED_LENGTH,
     Filters,
     conditions,
     similarity_params,
-    PSYCOPG_CACHED_LENGTH,
     statement,
     statement_for,
 )
