@@ -18,9 +18,12 @@
 -- filters (so that a prepared statement's generic plan sees the genres, their counts and a
 -- genre's partial HNSW index, and no "x is null or" guesses) and by movierec_similar_to()
 -- for psql the same way, with its filters guarded: {genres} the query genres (text[]),
--- {candidates} the rows an index walk returns, {filters} lines of similar_filters (each
--- starting "and"), {content} the content candidates: similar_content_walk, and for several
--- genres one similar_content_genre a genre (a walk of each genre's own index, merged).
+-- {candidates} the rows an index walk returns (4k, at least 40, for the blend to re-rank; k
+-- when the query has one part, whose own order is the ranking), {filters} lines of
+-- similar_filters (each starting "and"), {arms} the candidate arms of the parts the query
+-- has (a part's vector NULL: no arm, no cost): content similar_content_walk, and for several
+-- genres one similar_content_genre a genre (a walk of each genre's own index, merged);
+-- creators similar_creators; ratings similar_ratings.
 with weights as materialized (
     -- No stored blend (a catalogue loaded before 0.10.0): the dense embedding alone.
     select coalesce(%(w_content)s::real, b.content, 1) as content,
@@ -62,38 +65,10 @@ filtered as not materialized (
        and m.id is distinct from %(exclude_id)s::bigint
        {filters}
 ),
-by_content as materialized (
-    {content}
-),
-by_creators as materialized (
-    -- Films sharing a token, by the GIN index alone (the genre index would only widen the
-    -- bitmap), then the filters on each of them.
-    select f.*
-      from filtered as f
-     where not (select chosen from exact)
-       and (select creators from weights) > 0
-       and f.id in (select c.id
-                      from movies as c
-                     where c.creator_keys && movierec_sparse_keys(%(creators)s::sparsevec, 32)
-                    offset 0)
-),
-by_ratings as materialized (
-    select f.*
-      from filtered as f
-     where not (select chosen from exact)
-       and %(factors)s::vector is not null
-       and (select ratings from weights) > 0
-     order by f.factors <#> %(factors)s::vector
-     limit {candidates}
-),
 candidates as (
-    select * from by_content
-     union all
-    select * from by_creators
-     union all
-    select * from by_ratings
-     union all
-    select f.* from filtered as f where (select chosen from exact)
+    -- The arms of the parts the query has, each followed by "union all", then every genre
+    -- match when the genres are few.
+    {arms}select f.* from filtered as f where (select chosen from exact)
 ),
 scored as (
     -- Each candidate once (two branches may both find it).
@@ -123,7 +98,6 @@ select s.id, s.title, s.year, s.genres,
    from filtered as f
   where not (select chosen from exact)
     and {wide}
-    and %(embedding)s::vector is not null
   order by f.embedding <=> %(embedding)s::vector
   limit {candidates})
 
@@ -132,22 +106,39 @@ select s.id, s.title, s.year, s.genres,
 -- wide: a walk of the genre's own index, with no filter to pass; for a genre too small for
 -- one, every film of it (GIN bitmap, exact). The top k of the union is the top k of the
 -- per-genre top lists.
-(select f.*
-   from filtered as f
+(select f.* from filtered as f
   where not (select chosen from exact)
-    and not (select wide from exact)
-    and (select {genre_name}::text = any(e.indexed) from exact as e)
-    and %(embedding)s::vector is not null
+    and (select not wide and {genre_name}::text = any(indexed) from exact)
     and f.genres && {genre}
   order by f.embedding <=> %(embedding)s::vector
   limit {candidates})
  union all
+(select f.* from filtered as f
+  where not (select chosen from exact)
+    and (select not (wide or {genre_name}::text = any(indexed)) from exact)
+    and f.genres && {genre})
+
+-- name: similar_creators
+-- Creators candidates: films sharing one of the query's 32 heaviest tokens, by the GIN index
+-- alone (the genre index would only widen the bitmap), then the filters on each of them.
 (select f.*
    from filtered as f
   where not (select chosen from exact)
-    and not (select wide from exact)
-    and not (select {genre_name}::text = any(e.indexed) from exact as e)
-    and f.genres && {genre})
+    and (select creators from weights) > 0
+    and f.id in (select c.id
+                   from movies as c
+                  where c.creator_keys && movierec_sparse_keys(%(creators)s::sparsevec, 32)
+                 offset 0))
+
+-- name: similar_ratings
+-- Ratings candidates: the nearest by the factors' HNSW index (inner product), with every
+-- filter.
+(select f.*
+   from filtered as f
+  where not (select chosen from exact)
+    and (select ratings from weights) > 0
+  order by f.factors <#> %(factors)s::vector
+  limit {candidates})
 
 -- name: similar_filters
 -- The optional conditions of similar_to_vector, one a line, each on the parameter it names:

@@ -49,9 +49,9 @@ $body$
 @dataclass(frozen=True)
 class SimilarFunction:
     """movierec_similar_to(): a plpgsql function that fills sql/similar.sql's template as
-    movierec.query.similar.fill() does (the genres and the candidate count as literals, a
-    walk of each genre's own index for several genres) with every filter guarded by "is
-    null or", then plans and runs it for its arguments."""
+    movierec.query.similar.fill() does (the genres and the candidate count as literals, an
+    arm for each part the query has, a walk of each genre's own index for several genres)
+    with every filter guarded by "is null or", then plans and runs it for its arguments."""
 
     name: str = "movierec_similar_to"
 
@@ -89,24 +89,41 @@ $q$;
     per_genre constant text := $q$
 {positional("similar_content_genre")}
 $q$;
+    by_creators constant text := $q$
+{positional("similar_creators")}
+$q$;
+    by_ratings constant text := $q$
+{positional("similar_ratings")}
+$q$;
+    parts int := (query_embedding is not null)::int + (query_creators is not null)::int
+                 + (query_factors is not null)::int;
     wanted text[] := array(select distinct g from unnest(query_genres) as g
                             where g is not null order by g);
     arms text[];
     one text;
 begin
-    arms := array[replace(walk, '{{wide}}', case when cardinality(wanted) > 1
-                                              then '(select wide from exact)' else 'true' end)];
-    if cardinality(wanted) > 1 then
-        foreach one in array wanted loop
-            arms := arms || replace(replace(per_genre, '{{genre_name}}', quote_literal(one)),
-                                    '{{genre}}', quote_literal(array[one]::text) || '::text[]');
-        end loop;
+    arms := '{{}}';
+    if query_embedding is not null then
+        arms := array[replace(walk, '{{wide}}', case when cardinality(wanted) > 1
+                                                then '(select wide from exact)' else 'true' end)];
+        if cardinality(wanted) > 1 then
+            foreach one in array wanted loop
+                arms := arms || replace(replace(per_genre, '{{genre_name}}', quote_literal(one)),
+                                        '{{genre}}', quote_literal(array[one]::text) || '::text[]');
+            end loop;
+        end if;
+    end if;
+    if query_creators is not null then
+        arms := arms || by_creators;
+    end if;
+    if query_factors is not null then
+        arms := arms || by_ratings;
     end if;
     return query execute
         replace(replace(replace(template,
-            '{{content}}', array_to_string(arms, E'\n     union all\n    ')),
+            '{{arms}}', array_to_string(arms || ''::text, E'\n     union all\n    ')),
             '{{genres}}', quote_literal(wanted::text) || '::text[]'),
-            '{{candidates}}', greatest(4 * k, 40)::text)
+            '{{candidates}}', (case when parts > 1 then greatest(4 * k, 40) else k end)::text)
         using {using};
 end
 $body$

@@ -180,22 +180,36 @@ def conditions() -> list[Condition]:
     return found
 
 
-def candidates_per_index(k: int) -> int:
-    """How many films each index search returns: enough for the blend to re-rank."""
-    return max(4 * k, 40)
+PARTS = ("embedding", "creators", "factors")
+"""The query's vectors, one a part of the blend; each given one has its own candidate arm."""
+
+
+def candidates_per_index(k: int, parts: int = len(PARTS)) -> int:
+    """How many films each index search returns: enough for the blend to re-rank, or k for
+    a query of one part (its index walk returns them in the ranking's own order)."""
+    return max(4 * k, 40) if parts > 1 else k
 
 
 @lru_cache(maxsize=512)
-def statement(genres: tuple[str, ...], candidates: int, given: frozenset[str]) -> sql.SQL:
-    """The similarity query for these genres and given filters, with the genres and the
-    candidate count as literals (sql/similar.sql's template).
+def statement(
+    genres: tuple[str, ...],
+    candidates: int,
+    given: frozenset[str],
+    parts: frozenset[str] = frozenset(PARTS),
+) -> sql.SQL:
+    """The similarity query for these genres, given filters and given parts (the query's
+    non-NULL vectors), with the genres and the candidate count as literals (sql/similar.sql's
+    template).
 
     Literals let a prepared statement's generic plan see what the planner needs: how many
     films the genres hold, and a genre's partial HNSW index; the other values stay
     parameters, so that one plan serves every film asking for the same genres. The text is
     made once per genre set (quoted by psycopg, then kept as text)."""
     lines = ["and " + c.text for c in conditions() if c.param in given]
-    return sql.SQL(without_comments(fill(genres, candidates, "\n       ".join(lines))))
+    text = fill(genres, candidates, "\n       ".join(lines), parts)
+    # A line break inside a genre would put part of its literal at the start of a line.
+    plain = not any("\n" in g or "\r" in g for g in genres)
+    return sql.SQL(compact(text) if plain else text)
 
 
 PSYCOPG_CACHED_LENGTH = 4096
@@ -203,38 +217,47 @@ PSYCOPG_CACHED_LENGTH = 4096
 (psycopg._queries.MAX_CACHED_STATEMENT_LENGTH); a longer one is converted again every call."""
 
 
-def without_comments(text: str) -> str:
-    """``text`` without its comment lines (a filled literal always starts with a quote, so no
-    line of one is dropped). One genre's statement then fits psycopg's cache of converted
-    queries: 4,440 -> 3,456 characters, 60 us -> 4 us a call."""
-    return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("--"))
+def compact(text: str) -> str:
+    """``text`` without its comment lines and indentation, for a statement whose literals hold
+    no line break (so no line of one is touched). One genre's statement then fits psycopg's
+    cache of converted queries (4,440 -> 2,846 characters: 60 us -> 4 us a call), and so do
+    two or three genres' with one part."""
+    return "\n".join(
+        line.lstrip() for line in text.splitlines() if not line.lstrip().startswith("--")
+    )
 
 
 def _literal(value: Any) -> str:
     return sql.Literal(value).as_string()
 
 
-def fill(genres: tuple[str, ...], candidates: int, filters: str) -> str:
+def fill(genres: tuple[str, ...], candidates: int, filters: str, parts: frozenset[str]) -> str:
     """sql/similar.sql's template with its markers filled: ``genres`` (sorted, distinct) and
-    the candidate count as literals, ``filters`` as given, and the content candidates: one
-    index walk, or for several genres a walk a genre, merged (movierec_similar_to() does the
-    same in plpgsql)."""
+    the candidate count as literals, ``filters`` as given, and the candidate arms of the
+    given ``parts`` (PARTS): for the content, one index walk, or for several genres a walk a
+    genre, merged (movierec_similar_to() does the same in plpgsql)."""
     literal = _literal
     named = queries.load("similar")
-    walk = named["similar_content_walk"].text.replace(
-        "{wide}", "(select wide from exact)" if len(genres) > 1 else "true"
-    )
-    arms = [walk]
-    if len(genres) > 1:
-        for genre in genres:
+    arms = []
+    if "embedding" in parts:
+        arms.append(
+            named["similar_content_walk"].text.replace(
+                "{wide}", "(select wide from exact)" if len(genres) > 1 else "true"
+            )
+        )
+        for genre in genres if len(genres) > 1 else ():
             arms.append(
                 named["similar_content_genre"]
                 .text.replace("{genre_name}", literal(genre))
                 .replace("{genre}", literal([genre]) + "::text[]")
             )
+    if "creators" in parts:
+        arms.append(named["similar_creators"].text)
+    if "factors" in parts:
+        arms.append(named["similar_ratings"].text)
     return (
         named["similar_to_vector"]
-        .text.replace("{content}", "\n     union all\n    ".join(arms))
+        .text.replace("{arms}", "".join(arm + "\n     union all\n    " for arm in arms))
         .replace("{genres}", literal(list(genres)) + "::text[]")
         .replace("{candidates}", str(int(candidates)))
         .replace("{filters}", filters)
@@ -244,8 +267,9 @@ def fill(genres: tuple[str, ...], candidates: int, filters: str) -> str:
 def statement_for(params: dict[str, Any]) -> sql.SQL:
     """The similarity query for ``similarity_params(...)``."""
     given = frozenset(c.param for c in conditions() if params.get(c.param) is not None)
+    parts = frozenset(p for p in PARTS if params.get(p) is not None)
     genres = tuple(sorted(set(params["genres"] or [])))
-    return statement(genres, candidates_per_index(params["k"]), given)
+    return statement(genres, candidates_per_index(params["k"], len(parts)), given, parts)
 
 
 def similar_to_vector(

@@ -39,11 +39,13 @@ def test_every_query_has_a_comment(path: object) -> None:
 
 
 def test_similarity_query_parameters() -> None:
-    # The genres and the candidate count are template markers ({genres}, {candidates}); the
-    # filters come from similar_filters, one a line.
+    # The genres, the filters and the arms are template markers; the candidate count is one
+    # of each index walk's; the filters come from similar_filters, one a line.
     query = queries.get("similar", "similar_to_vector")
     filters = queries.get("similar", "similar_filters")
-    assert {"{genres}", "{candidates}", "{filters}"} <= set(re.findall(r"\{\w+\}", query.text))
+    assert {"{genres}", "{filters}", "{arms}"} <= set(re.findall(r"\{\w+\}", query.text))
+    for walk in ("similar_content_walk", "similar_content_genre", "similar_ratings"):
+        assert "{candidates}" in queries.get("similar", walk).text
     assert sorted({*query.params, *filters.params, "genres"}) == sorted(
         [
             "embedding",
@@ -68,6 +70,9 @@ def test_similarity_query_parameters() -> None:
             "w_ratings",
         ]
     )
-    # Dense cosine, factor inner product, creators by GIN overlap, and the genre filter.
-    assert "<=>" in query.text and "<#>" in query.text and "creator_keys &&" in query.text
-    assert "m.genres && " in query.text
+    # Dense cosine, factor inner product, creators by GIN overlap, and the genre filter; the
+    # arms walk the indexes by the same operators.
+    assert "<=>" in query.text and "<#>" in query.text and "m.genres && " in query.text
+    assert "f.embedding <=>" in queries.get("similar", "similar_content_walk").text
+    assert "creator_keys &&" in queries.get("similar", "similar_creators").text
+    assert "f.factors <#>" in queries.get("similar", "similar_ratings").text

@@ -45,7 +45,7 @@ def _similar_settings(url: str) -> list[str]:
 def test_round_trip(make_database: Callable[[], str]) -> None:
     url = make_database()
     migrate.upgrade(url)
-    assert migrate.current(url) == migrate.head() == "0009"
+    assert migrate.current(url) == migrate.head() == "0010"
     first = _objects(url)
     assert {
         "movies",
@@ -113,7 +113,7 @@ def test_each_revision_steps_down_and_up(make_database: Callable[[], str]) -> No
         }
     assert "keywords" not in columns and "tagline" not in columns
     migrate.upgrade(url)
-    assert migrate.current(url) == "0009"
+    assert migrate.current(url) == "0010"
     migrate.downgrade(url, "0007")
     # 0007 -> 0006: the blend weights go back to the models row only.
     migrate.downgrade(url, "0006")
@@ -285,6 +285,46 @@ def test_0009_keeps_the_function_answers_and_searches_with_ef_search_50(
     assert SEARCH_SETTINGS["hnsw.ef_search"] == "50"
     migrate.downgrade(url, "0008")
     assert "hnsw.ef_search=100" in _similar_settings(url)
+    assert answers() == head
+    migrate.upgrade(url)
+    assert answers() == head
+
+
+def test_0010_keeps_the_function_answers_with_an_arm_per_given_part(
+    make_database: Callable[[], str], films_sqlite: Path
+) -> None:
+    """0010 builds movierec_similar_to()'s candidate arms only for the vectors a query has,
+    with k candidates a walk for one part: the same rows as 0009 for a film's own vectors and
+    for its embedding alone, at one genre, several, a rare one and none."""
+    from movierec.vectors.doc2vec import Doc2VecParams
+    from tests.integration.loading import load
+
+    url = make_database()
+    load(str(films_sqlite), dsn=url, doc2vec=Doc2VecParams(epochs=3), show_progress=False)
+
+    def answers() -> list[list[int]]:
+        with psycopg.connect(url) as conn:
+            query = conn.execute(
+                "select id, embedding, creators, factors from movies where title = 'Fargo'"
+            ).fetchone()
+            rare = conn.execute(
+                "select genre from genre_counts order by movies, genre limit 1"
+            ).fetchone()
+            assert query is not None and rare is not None
+            found = []
+            for vectors in ((query[1], query[2], query[3]), (query[1], None, None)):
+                for genres in (["Drama"], ["Crime", "Thriller", "Drama"], [rare[0]], []):
+                    rows = conn.execute(
+                        "select id from movierec_similar_to(%s, %s, %s, %s, %s, 10)",
+                        (*vectors, genres, query[0]),
+                    )
+                    found.append([r[0] for r in rows])
+            return found
+
+    head = answers()
+    assert all(len(a) == 10 for i, a in enumerate(head) if i % 4 != 2), head
+    assert head[2] and head[6], head
+    migrate.downgrade(url, "0009")
     assert answers() == head
     migrate.upgrade(url)
     assert answers() == head

@@ -3,7 +3,10 @@ candidate count as literals and only the given filters (no database needed)."""
 
 from __future__ import annotations
 
+from pgvector import SparseVector
+
 from movierec.query.functions import function
+from movierec.query.search import QueryVectors
 from movierec.query.settings import SESSION_SETTINGS, options
 from movierec.query.similar import (
     PSYCOPG_CACHED_LENGTH,
@@ -19,12 +22,31 @@ def _text(params: dict[str, object]) -> str:
     return statement_for(params).as_string()
 
 
+FILM = QueryVectors([0.1] * 100, SparseVector({1: 1.0}, 10), [0.2] * 8)
+
+
 def test_the_genres_and_candidate_count_are_literals() -> None:
-    text = _text(similarity_params([0.1] * 100, ["Sci-Fi", "Drama"], k=10))
+    text = _text(similarity_params(FILM, ["Sci-Fi", "Drama"], k=10))
     assert "'{Drama,Sci-Fi}'::text[]" in text  # sorted, quoted by psycopg
     assert "limit 40" in text and "{genres}" not in text and "{candidates}" not in text
     assert "%(genres)s" not in text and "%(embedding)s" in text  # values stay parameters
-    assert "limit 400" in _text(similarity_params([0.1] * 100, ["Drama"], k=100))
+    assert "limit 400" in _text(similarity_params(FILM, ["Drama"], k=100))
+
+
+def test_an_arm_for_each_given_part_and_k_candidates_for_one() -> None:
+    """A NULL vector's arm is left out of the statement (it would find nothing); with one
+    part left, its walk's order is the ranking, so each walk returns k films."""
+    full = _text(similarity_params(FILM, ["Drama"], k=10))
+    assert "creator_keys &&" in full and "f.factors <#>" in full
+    no_factors = _text(similarity_params(QueryVectors(FILM.embedding, FILM.creators), ["Drama"]))
+    assert "creator_keys &&" in no_factors and "f.factors <#>" not in no_factors
+    assert "limit 40" in no_factors
+    content = _text(similarity_params([0.1] * 100, ["Drama", "Crime"], k=10))
+    assert "creator_keys &&" not in content and "f.factors <#>" not in content
+    assert "limit 40" not in content and content.count("limit 10") == 3  # global + 2 genres
+    assert "f.embedding <=>" in content
+    creators = _text(similarity_params(QueryVectors(None, FILM.creators), ["Drama"]))
+    assert "f.embedding <=>" not in creators and "creator_keys &&" in creators
 
 
 def test_a_quote_in_a_genre_is_quoted_not_run() -> None:
@@ -66,16 +88,23 @@ def test_session_options_set_every_session_setting() -> None:
     assert SESSION_SETTINGS["plan_cache_mode"] == "force_generic_plan"
 
 
-def test_the_statement_has_no_comment_lines_and_one_genre_fits_psycopgs_cache() -> None:
-    """The comments stay in sql/similar.sql (and in the psql function); the statement sent
-    drops them, so that psycopg converts one genre's text once, not every call."""
+def test_the_statement_is_compact_and_up_to_three_genres_fit_psycopgs_cache() -> None:
+    """The comments and indentation stay in sql/similar.sql (and in the psql function); the
+    statement sent drops them, so that psycopg converts its text once, not every call."""
     import psycopg._queries
 
     assert PSYCOPG_CACHED_LENGTH == psycopg._queries.MAX_CACHED_STATEMENT_LENGTH
     every = {c.param for c in conditions()}
-    for genres, given in ((("Drama",), frozenset()), (("Drama",), frozenset(every))):
+    for genres, given in (
+        (("Drama",), frozenset()),
+        (("Drama",), frozenset(every)),
+        (("Crime", "Drama", "Thriller"), frozenset()),
+    ):
         text = statement(genres, 40, given).as_string()
-        assert not [line for line in text.splitlines() if line.lstrip().startswith("--")]
-        assert len(text) <= PSYCOPG_CACHED_LENGTH, len(text)
+        assert not [line for line in text.splitlines() if line.startswith((" ", "--"))]
+        assert len(text) <= PSYCOPG_CACHED_LENGTH, (genres, len(text))
     quoted = statement(("--x",), 40, frozenset()).as_string()
     assert "'{--x}'::text[]" in quoted  # a literal is never taken for a comment
+    # A line break inside a genre: the text is sent as written, its literal whole.
+    broken = statement(("a\n  --b",), 40, frozenset()).as_string()
+    assert "'{\"a\n  --b\"}'::text[]" in broken
