@@ -12,8 +12,8 @@
 -- tokens (GIN on creator_keys: exact, where an HNSW index over sparse vectors found 45% of the
 -- true top 20); all are ranked by the blend: best first, ties by id. Filters: labelled genres
 -- overlapping {genres} (empty: any), the conditions of similar_filters, excluded ids. When
--- the genres match few movies (fewer than movierec.exact_scale × √(movies), counted in
--- genre_counts), every match is a candidate instead (GIN bitmap, exact).
+-- the genres match few movies (fewer than movierec.exact_below, counted in genre_counts),
+-- every match is a candidate instead (GIN bitmap, exact).
 -- A template, filled by movierec.query.similar.statement() with literals and only the given
 -- filters (so that a prepared statement's generic plan sees the genres, their counts and a
 -- genre's partial HNSW index, and no "x is null or" guesses) and by movierec_similar_to()
@@ -33,20 +33,19 @@ with weights as materialized (
       left join similarity_blend as b on b.blend = coalesce(%(blend)s::text, 'similar')
 ),
 exact as materialized (
-    -- The query genres' films, counted in genre_counts, with the bound c × √(movies) (c is
-    -- movierec.exact_scale), under which ranking every film is cheaper than an index walk:
-    -- `chosen` when all the query genres' films are fewer (rank them all), `wide` when one
-    -- walk of the global index with the genres as a filter costs less than a walk per genre
-    -- (share × genres ≥ 1), `indexed` the query genres with at least as many films (those
-    -- have an index of their own). No counts: HNSW. One plain aggregate over genre_counts
-    -- (a grouped one, hashed, cost 0.1 ms a query more).
+    -- The query genres' films, counted in genre_counts, with the bound movierec.exact_below
+    -- (films), under which ranking every film is cheaper than a walk of an index: `chosen`
+    -- when all the query genres' films are fewer (rank them all), `wide` when one walk of the
+    -- global index with the genres as a filter costs less than a walk per genre (share ×
+    -- genres ≥ 1), `indexed` the query genres with at least as many films (those have an
+    -- index of their own). No counts: HNSW. One plain aggregate over genre_counts (a grouped
+    -- one, hashed, cost 0.1 ms a query more).
     select coalesce(cardinality({genres}) > 0 and t.counted and t.movies < b.bound, false)
                as chosen,
            t.movies * cardinality({genres}) >= b.movies as wide,
            t.indexed
       from (select greatest(c.reltuples, 1) as movies,
-                   sqrt(greatest(c.reltuples, 0))
-                   * nullif(current_setting('movierec.exact_scale', true), '')::real as bound
+                   nullif(current_setting('movierec.exact_below', true), '')::real as bound
               from pg_class as c
              where c.oid = 'movies'::regclass) as b
      cross join lateral (

@@ -114,8 +114,8 @@ select key, (value ->> 'content')::real, (value ->> 'creators')::real, (value ->
 
 -- name: genres_to_index
 -- The labelled genres of a table (movies or movies_staging) with enough films for an HNSW
--- index of their own: at least scale × √(films), the bound below which the similarity query
--- ranks a genre's films exactly instead (movierec.exact_scale). Biggest first.
+-- index of their own: at least the films parameter, the bound below which the query ranks a
+-- genre's films exactly instead (movierec.exact_below). Biggest first.
 with counted as (
     select g as genre, count(*) as movies
       from {table} cross join unnest(genres) as g
@@ -124,5 +124,5 @@ with counted as (
 )
 select genre, movies
   from counted
- where movies >= %(scale)s::real * sqrt((select count(*) from {table}))
+ where movies >= %(films)s::int
  order by movies desc, genre

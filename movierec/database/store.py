@@ -72,9 +72,9 @@ class IndexDef:
 
 GENRE_INDEX_PREFIX = "movies_genre_hnsw_"
 """Names of the per-genre partial HNSW indexes (one per genre with enough films)."""
-GENRE_INDEX_SCALE = 6.0
-"""A genre gets its own index from GENRE_INDEX_SCALE * sqrt(films) films: the bound under which
-the similarity query ranks its films exactly (SEARCH_SETTINGS' movierec.exact_scale)."""
+GENRE_INDEX_MIN_FILMS = 100
+"""A genre gets its own index from this many films: the bound under which the similarity query
+ranks its films exactly (SEARCH_SETTINGS' movierec.exact_below, the same number)."""
 EMBEDDING_INDEX = "movies_embedding_hnsw"
 """The global HNSW index over every film's embedding; the per-genre ones copy its method."""
 
@@ -100,7 +100,7 @@ def genre_indexes(
         return []
     rows = conn.execute(
         sql.SQL(queries.get("store", "genres_to_index").text).format(table=sql.Identifier(table)),
-        {"scale": GENRE_INDEX_SCALE},
+        {"films": GENRE_INDEX_MIN_FILMS},
     ).fetchall()
     return [
         IndexDef(

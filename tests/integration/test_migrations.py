@@ -45,7 +45,7 @@ def _similar_settings(url: str) -> list[str]:
 def test_round_trip(make_database: Callable[[], str]) -> None:
     url = make_database()
     migrate.upgrade(url)
-    assert migrate.current(url) == migrate.head() == "0010"
+    assert migrate.current(url) == migrate.head() == "0011"
     first = _objects(url)
     assert {
         "movies",
@@ -113,7 +113,7 @@ def test_each_revision_steps_down_and_up(make_database: Callable[[], str]) -> No
         }
     assert "keywords" not in columns and "tagline" not in columns
     migrate.upgrade(url)
-    assert migrate.current(url) == "0010"
+    assert migrate.current(url) == "0011"
     migrate.downgrade(url, "0007")
     # 0007 -> 0006: the blend weights go back to the models row only.
     migrate.downgrade(url, "0006")
@@ -328,3 +328,54 @@ def test_0010_keeps_the_function_answers_with_an_arm_per_given_part(
     assert answers() == head
     migrate.upgrade(url)
     assert answers() == head
+
+
+def test_0011_indexes_genres_from_100_films_and_its_downgrade_keeps_0010s(
+    make_database: Callable[[], str], films_sqlite: Path
+) -> None:
+    """From 0011 a genre has its own index, and the query walks it, from 100 films (the
+    setting movierec.exact_below); 0010 indexed from 6 * sqrt(films). Downgrade drops the
+    indexes of the genres between the two bounds and restores 0010's function and setting."""
+    import math
+
+    from movierec.database import store
+    from movierec.query.settings import SEARCH_SETTINGS
+    from movierec.vectors.doc2vec import Doc2VecParams
+    from tests.integration.loading import load
+
+    url = make_database()
+    load(str(films_sqlite), dsn=url, doc2vec=Doc2VecParams(epochs=3), show_progress=False)
+
+    def counts() -> dict[str, int]:
+        """Each genre's film count, by the name of the index it would have."""
+        with psycopg.connect(url) as conn:
+            rows = conn.execute("select genre, movies from genre_counts").fetchall()
+        return {store.genre_index_name(g): n for g, n in rows}
+
+    def indexed() -> set[str]:
+        with psycopg.connect(url) as conn:
+            return {
+                r[0]
+                for r in conn.execute(
+                    "select indexname from pg_indexes where tablename = 'movies'"
+                    " and starts_with(indexname, %s)",
+                    (store.GENRE_INDEX_PREFIX,),
+                )
+            }
+
+    films = counts()
+    with psycopg.connect(url) as conn:
+        total = conn.execute("select count(*) from movies").fetchone()
+    assert total is not None
+    old_bound = 6 * math.sqrt(total[0])
+    assert store.GENRE_INDEX_MIN_FILMS == int(SEARCH_SETTINGS["movierec.exact_below"]) == 100
+    head = indexed()
+    assert head == {n for n, c in films.items() if c >= 100}
+    between = {n for n, c in films.items() if 100 <= c < old_bound}
+    assert between, f"no genre of the slice has 100 to {old_bound:.0f} films"
+    assert "movierec.exact_below=100" in _similar_settings(url)
+    migrate.downgrade(url, "0010")
+    assert indexed() == head - between
+    assert "movierec.exact_scale=6" in _similar_settings(url)
+    migrate.upgrade(url)
+    assert indexed() == head

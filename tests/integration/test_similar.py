@@ -85,7 +85,7 @@ def test_unknown_year_is_not_found(conn: Conn) -> None:
         resolve_title(conn, "The Matrix", 1950)
 
 
-HNSW_ONLY = {"movierec.exact_scale": "0"}
+HNSW_ONLY = {"movierec.exact_below": "0"}
 
 
 def test_selective_filter_still_returns_k_rows_through_hnsw(conn: Conn) -> None:
