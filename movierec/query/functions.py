@@ -89,6 +89,9 @@ $q$;
     per_genre constant text := $q$
 {positional("similar_content_genre")}
 $q$;
+    small constant text := $q$
+{positional("similar_content_small")}
+$q$;
     by_creators constant text := $q$
 {positional("similar_creators")}
 $q$;
@@ -111,6 +114,7 @@ begin
                 arms := arms || replace(replace(per_genre, '{{genre_name}}', quote_literal(one)),
                                         '{{genre}}', quote_literal(array[one]::text) || '::text[]');
             end loop;
+            arms := arms || small;
         end if;
     end if;
     if query_creators is not null then

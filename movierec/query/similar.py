@@ -235,7 +235,8 @@ def fill(genres: tuple[str, ...], candidates: int, filters: str, parts: frozense
     """sql/similar.sql's template with its markers filled: ``genres`` (sorted, distinct) and
     the candidate count as literals, ``filters`` as given, and the candidate arms of the
     given ``parts`` (PARTS): for the content, one index walk, or for several genres a walk a
-    genre, merged (movierec_similar_to() does the same in plpgsql)."""
+    genre and one exact arm for those too small for an index, merged (movierec_similar_to()
+    does the same in plpgsql)."""
     literal = _literal
     named = queries.load("similar")
     arms = []
@@ -245,12 +246,14 @@ def fill(genres: tuple[str, ...], candidates: int, filters: str, parts: frozense
                 "{wide}", "(select wide from exact)" if len(genres) > 1 else "true"
             )
         )
-        for genre in genres if len(genres) > 1 else ():
-            arms.append(
-                named["similar_content_genre"]
-                .text.replace("{genre_name}", literal(genre))
-                .replace("{genre}", literal([genre]) + "::text[]")
-            )
+        if len(genres) > 1:
+            for genre in genres:
+                arms.append(
+                    named["similar_content_genre"]
+                    .text.replace("{genre_name}", literal(genre))
+                    .replace("{genre}", literal([genre]) + "::text[]")
+                )
+            arms.append(named["similar_content_small"].text)
     if "creators" in parts:
         arms.append(named["similar_creators"].text)
     if "factors" in parts:

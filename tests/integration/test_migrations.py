@@ -45,7 +45,7 @@ def _similar_settings(url: str) -> list[str]:
 def test_round_trip(make_database: Callable[[], str]) -> None:
     url = make_database()
     migrate.upgrade(url)
-    assert migrate.current(url) == migrate.head() == "0011"
+    assert migrate.current(url) == migrate.head() == "0012"
     first = _objects(url)
     assert {
         "movies",
@@ -113,7 +113,7 @@ def test_each_revision_steps_down_and_up(make_database: Callable[[], str]) -> No
         }
     assert "keywords" not in columns and "tagline" not in columns
     migrate.upgrade(url)
-    assert migrate.current(url) == "0011"
+    assert migrate.current(url) == "0012"
     migrate.downgrade(url, "0007")
     # 0007 -> 0006: the blend weights go back to the models row only.
     migrate.downgrade(url, "0006")
@@ -290,6 +290,34 @@ def test_0009_keeps_the_function_answers_and_searches_with_ef_search_50(
     assert answers() == head
 
 
+def _function_answers(url: str) -> list[list[int]]:
+    """movierec_similar_to()'s ids for Fargo, with its own vectors and with its embedding
+    alone, at one genre, three, the rarest one, a big and a rare one together, and none."""
+    with psycopg.connect(url) as conn:
+        query = conn.execute(
+            "select id, embedding, creators, factors from movies where title = 'Fargo'"
+        ).fetchone()
+        rare = conn.execute(
+            "select genre from genre_counts order by movies, genre limit 1"
+        ).fetchone()
+        assert query is not None and rare is not None
+        found = []
+        for vectors in ((query[1], query[2], query[3]), (query[1], None, None)):
+            for genres in (
+                ["Drama"],
+                ["Crime", "Thriller", "Drama"],
+                [rare[0]],
+                ["Drama", rare[0]],
+                [],
+            ):
+                rows = conn.execute(
+                    "select id from movierec_similar_to(%s, %s, %s, %s, %s, 10)",
+                    (*vectors, genres, query[0]),
+                )
+                found.append([r[0] for r in rows])
+        return found
+
+
 def test_0010_keeps_the_function_answers_with_an_arm_per_given_part(
     make_database: Callable[[], str], films_sqlite: Path
 ) -> None:
@@ -301,33 +329,32 @@ def test_0010_keeps_the_function_answers_with_an_arm_per_given_part(
 
     url = make_database()
     load(str(films_sqlite), dsn=url, doc2vec=Doc2VecParams(epochs=3), show_progress=False)
-
-    def answers() -> list[list[int]]:
-        with psycopg.connect(url) as conn:
-            query = conn.execute(
-                "select id, embedding, creators, factors from movies where title = 'Fargo'"
-            ).fetchone()
-            rare = conn.execute(
-                "select genre from genre_counts order by movies, genre limit 1"
-            ).fetchone()
-            assert query is not None and rare is not None
-            found = []
-            for vectors in ((query[1], query[2], query[3]), (query[1], None, None)):
-                for genres in (["Drama"], ["Crime", "Thriller", "Drama"], [rare[0]], []):
-                    rows = conn.execute(
-                        "select id from movierec_similar_to(%s, %s, %s, %s, %s, 10)",
-                        (*vectors, genres, query[0]),
-                    )
-                    found.append([r[0] for r in rows])
-            return found
-
-    head = answers()
-    assert all(len(a) == 10 for i, a in enumerate(head) if i % 4 != 2), head
-    assert head[2] and head[6], head
+    migrate.downgrade(url, "0010")
+    head = _function_answers(url)
+    assert all(len(a) == 10 for i, a in enumerate(head) if i % 5 != 2), head
+    assert head[2] and head[7], head
     migrate.downgrade(url, "0009")
-    assert answers() == head
+    assert _function_answers(url) == head
+    migrate.upgrade(url, "0010")
+    assert _function_answers(url) == head
+
+
+def test_0012_keeps_the_function_answers_with_one_exact_arm_per_set(
+    make_database: Callable[[], str], films_sqlite: Path
+) -> None:
+    """0012 ranks the films of a set's genres too small for an index in one arm instead of
+    one a genre: the same rows as 0011, a big and a rare genre together included."""
+    from movierec.vectors.doc2vec import Doc2VecParams
+    from tests.integration.loading import load
+
+    url = make_database()
+    load(str(films_sqlite), dsn=url, doc2vec=Doc2VecParams(epochs=3), show_progress=False)
+    head = _function_answers(url)
+    assert len(head[3]) == 10 and len(head[8]) == 10, head
+    migrate.downgrade(url, "0011")
+    assert _function_answers(url) == head
     migrate.upgrade(url)
-    assert answers() == head
+    assert _function_answers(url) == head
 
 
 def test_0011_indexes_genres_from_100_films_and_its_downgrade_keeps_0010s(

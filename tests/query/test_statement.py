@@ -45,6 +45,9 @@ def test_an_arm_for_each_given_part_and_k_candidates_for_one() -> None:
     assert "creator_keys &&" not in content and "f.factors <#>" not in content
     assert "limit 40" not in content and content.count("limit 10") == 3  # global + 2 genres
     assert "f.embedding <=>" in content
+    # Several genres: a walk a genre, and one exact arm for those too small for an index.
+    assert content.count("(select small from exact)") == 1
+    assert "(select small from exact)" not in _text(similarity_params(FILM, ["Drama"]))
     creators = _text(similarity_params(QueryVectors(None, FILM.creators), ["Drama"]))
     assert "f.embedding <=>" not in creators and "creator_keys &&" in creators
 
@@ -88,7 +91,7 @@ def test_session_options_set_every_session_setting() -> None:
     assert SESSION_SETTINGS["plan_cache_mode"] == "force_generic_plan"
 
 
-def test_the_statement_is_compact_and_up_to_three_genres_fit_psycopgs_cache() -> None:
+def test_the_statement_is_compact_and_up_to_four_genres_fit_psycopgs_cache() -> None:
     """The comments and indentation stay in sql/similar.sql (and in the psql function); the
     statement sent drops them, so that psycopg converts its text once, not every call."""
     import psycopg._queries
@@ -99,6 +102,7 @@ def test_the_statement_is_compact_and_up_to_three_genres_fit_psycopgs_cache() ->
         (("Drama",), frozenset()),
         (("Drama",), frozenset(every)),
         (("Crime", "Drama", "Thriller"), frozenset()),
+        (("Action", "Crime", "Drama", "Thriller"), frozenset()),
     ):
         text = statement(genres, 40, given).as_string()
         assert not [line for line in text.splitlines() if line.startswith((" ", "--"))]
