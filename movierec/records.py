@@ -106,6 +106,11 @@ class Reject:
 EMBEDDING_DIMS = 100
 """Width of the stored embedding: the schema's ``vector(100)`` column."""
 
+GENRE_INDEX_MIN_FILMS = 100
+"""A genre has an HNSW index of its own over its films' embeddings from this many films
+(`load` and `add` build it); under it the similarity query ranks the genre's films exactly
+instead (the setting movierec.exact_below, made from this)."""
+
 
 @dataclass(frozen=True)
 class Column:

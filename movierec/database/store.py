@@ -20,7 +20,7 @@ from psycopg.types.json import Jsonb
 
 from movierec.database import copy_binary, queries
 from movierec.errors import MovierecError
-from movierec.records import MOVIE_COLUMNS
+from movierec.records import GENRE_INDEX_MIN_FILMS, MOVIE_COLUMNS
 
 Advance = Callable[[int], None]
 """Moves a progress bar on by n steps."""
@@ -72,9 +72,6 @@ class IndexDef:
 
 GENRE_INDEX_PREFIX = "movies_genre_hnsw_"
 """Names of the per-genre partial HNSW indexes (one per genre with enough films)."""
-GENRE_INDEX_MIN_FILMS = 100
-"""A genre gets its own index from this many films: the bound under which the similarity query
-ranks its films exactly (SEARCH_SETTINGS' movierec.exact_below, the same number)."""
 EMBEDDING_INDEX = "movies_embedding_hnsw"
 """The global HNSW index over every film's embedding; the per-genre ones copy its method."""
 

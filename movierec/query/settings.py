@@ -12,6 +12,8 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
+from movierec.records import GENRE_INDEX_MIN_FILMS
+
 # The similarity query's. Iterative scans (pgvector 0.8) keep walking the HNSW graph until k
 # rows pass the genre filter; relaxed_order is fast and the query re-sorts its candidates.
 SEARCH_SETTINGS: dict[str, str] = {
@@ -27,7 +29,7 @@ SEARCH_SETTINGS: dict[str, str] = {
     # 0.20 / 0.19, 157 0.34 / 0.22; 100k: 1,000 films 1.62 / 0.54, at recall 1.0
     # (docs/scaling.md). Until 2026-12-02 the bound was 6 * sqrt(movies), set against a walk of
     # the global index with the genre as a filter, before genres had indexes of their own.
-    "movierec.exact_below": "100",
+    "movierec.exact_below": str(GENRE_INDEX_MIN_FILMS),
     # A worker start-up (about 6 ms) costs more than the whole query; the exact branch over a
     # common genre would otherwise plan a parallel scan, started even when it is switched off.
     "max_parallel_workers_per_gather": "0",

@@ -367,6 +367,7 @@ def test_0011_indexes_genres_from_100_films_and_its_downgrade_keeps_0010s(
 
     from movierec.database import store
     from movierec.query.settings import SEARCH_SETTINGS
+    from movierec.records import GENRE_INDEX_MIN_FILMS
     from movierec.vectors.doc2vec import Doc2VecParams
     from tests.integration.loading import load
 
@@ -395,7 +396,7 @@ def test_0011_indexes_genres_from_100_films_and_its_downgrade_keeps_0010s(
         total = conn.execute("select count(*) from movies").fetchone()
     assert total is not None
     old_bound = 6 * math.sqrt(total[0])
-    assert store.GENRE_INDEX_MIN_FILMS == int(SEARCH_SETTINGS["movierec.exact_below"]) == 100
+    assert GENRE_INDEX_MIN_FILMS == int(SEARCH_SETTINGS["movierec.exact_below"]) == 100
     head = indexed()
     assert head == {n for n, c in films.items() if c >= 100}
     between = {n for n, c in films.items() if 100 <= c < old_bound}

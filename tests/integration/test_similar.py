@@ -8,11 +8,12 @@ import psycopg
 import pytest
 
 from movierec.bench.postgres import HNSW_SCAN, exact_branch_ran, ran
-from movierec.database.store import GENRE_INDEX_MIN_FILMS, genre_index_name
+from movierec.database.store import genre_index_name
 from movierec.errors import AmbiguousTitleError, NotFoundError
 from movierec.query.search import movie_by_id, resolve_title
 from movierec.query.settings import SEARCH_SETTINGS
 from movierec.query.similar import similar, similar_to_vector
+from movierec.records import GENRE_INDEX_MIN_FILMS
 from tests.integration.plans import brute_force, explain_similar, force_index_scans
 
 Conn = psycopg.Connection[Any]
