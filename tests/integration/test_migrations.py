@@ -45,7 +45,7 @@ def _similar_settings(url: str) -> list[str]:
 def test_round_trip(make_database: Callable[[], str]) -> None:
     url = make_database()
     migrate.upgrade(url)
-    assert migrate.current(url) == migrate.head() == "0012"
+    assert migrate.current(url) == migrate.head() == "0013"
     first = _objects(url)
     assert {
         "movies",
@@ -113,7 +113,7 @@ def test_each_revision_steps_down_and_up(make_database: Callable[[], str]) -> No
         }
     assert "keywords" not in columns and "tagline" not in columns
     migrate.upgrade(url)
-    assert migrate.current(url) == "0012"
+    assert migrate.current(url) == "0013"
     migrate.downgrade(url, "0007")
     # 0007 -> 0006: the blend weights go back to the models row only.
     migrate.downgrade(url, "0006")
@@ -352,6 +352,30 @@ def test_0012_keeps_the_function_answers_with_one_exact_arm_per_set(
     head = _function_answers(url)
     assert len(head[3]) == 10 and len(head[8]) == 10, head
     migrate.downgrade(url, "0011")
+    assert _function_answers(url) == head
+    migrate.upgrade(url)
+    assert _function_answers(url) == head
+
+
+def test_0013_keeps_the_function_answers_with_a_lean_check_for_one_genre(
+    make_database: Callable[[], str], films_sqlite: Path
+) -> None:
+    """0013 checks only whether a single genre's films are few (not the catalogue's size or
+    which genres have an index): the same rows as 0012 for one genre, a rare one, several
+    and none."""
+    from movierec.vectors.doc2vec import Doc2VecParams
+    from tests.integration.loading import load
+
+    url = make_database()
+    load(str(films_sqlite), dsn=url, doc2vec=Doc2VecParams(epochs=3), show_progress=False)
+    head = _function_answers(url)
+    assert all(len(a) == 10 for i, a in enumerate(head) if i % 5 != 2), head
+    assert head[2] and head[7], head
+    with psycopg.connect(url) as conn:
+        body = conn.execute("select prosrc from pg_proc where proname = 'movierec_similar_to'")
+        source = body.fetchone()
+    assert source is not None and "exact_one" in source[0]
+    migrate.downgrade(url, "0012")
     assert _function_answers(url) == head
     migrate.upgrade(url)
     assert _function_answers(url) == head

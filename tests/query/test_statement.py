@@ -52,6 +52,17 @@ def test_an_arm_for_each_given_part_and_k_candidates_for_one() -> None:
     assert "f.embedding <=>" not in creators and "creator_keys &&" in creators
 
 
+def test_one_genre_checks_only_whether_its_films_are_few() -> None:
+    """One genre or none walks one index: its check reads genre_counts alone, not the
+    catalogue's size or which genres have an index (what several genres need)."""
+    for genres in (["Drama"], []):
+        text = _text(similarity_params(FILM, genres))
+        assert "from genre_counts as g" in text and "{exact}" not in text
+        assert "pg_class" not in text and "as indexed" not in text
+    several = _text(similarity_params(FILM, ["Drama", "Crime"]))
+    assert "pg_class" in several and "as indexed" in several and "as small" in several
+
+
 def test_a_quote_in_a_genre_is_quoted_not_run() -> None:
     text = _text(similarity_params([0.1] * 100, ["it's'); drop table movies; --"]))
     assert "'{\"it''s''); drop table movies; --\"}'::text[]" in text
