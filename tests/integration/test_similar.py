@@ -31,6 +31,26 @@ def test_similar_returns_k_nearest_sharing_a_predicted_genre(conn: Conn) -> None
         assert set(r.genres) & set(movie.predicted_genres)
 
 
+def test_neighbours_take_the_querys_columns_by_name(conn: Conn) -> None:
+    """Rows go into Neighbour by position: its fields are the statement's columns, in order,
+    with the values a dict row of the same statement has."""
+    import dataclasses
+
+    from psycopg.rows import dict_row
+
+    from movierec.query.similar import Neighbour, similarity_params, statement_for
+
+    movie, vectors = resolve_title(conn, "The Matrix")
+    found = similar_to_vector(conn, vectors, movie.predicted_genres, exclude_id=movie.id)
+    params = similarity_params(vectors, movie.predicted_genres, movie.id)
+    with conn.cursor(row_factory=dict_row) as cur:
+        rows = cur.execute(statement_for(params), params).fetchall()
+        assert cur.description is not None
+        names = [c.name for c in cur.description]
+    assert names == [f.name for f in dataclasses.fields(Neighbour)]
+    assert [dataclasses.asdict(n) for n in found] == rows and len(rows) == 10
+
+
 def test_title_lookup_is_case_insensitive(conn: Conn) -> None:
     upper, _ = similar(conn, "THE MATRIX", k=3)
     lower, _ = similar(conn, "the matrix", k=3)
