@@ -13,18 +13,19 @@
 -- true top 20); all are ranked by the blend: best first, ties by id. Filters: labelled genres
 -- overlapping {genres} (empty: any), the conditions of similar_filters, excluded ids. When
 -- the genres match few movies (fewer than movierec.exact_below, counted in genre_counts),
--- every match is a candidate instead (GIN bitmap, exact).
+-- every match is a candidate instead (similar_exact: GIN bitmap, exact).
 -- A template, filled by movierec.query.similar.statement() with literals and only the given
--- filters (so that a prepared statement's generic plan sees the genres, their counts and a
--- genre's partial HNSW index, and no "x is null or" guesses) and by movierec_similar_to()
--- for psql the same way, with its filters guarded: {genres} the query genres (text[]),
--- {candidates} the rows an index walk returns (4k, at least 40, for the blend to re-rank; k
--- when the query has one part, whose own order is the ranking), {filters} lines of
--- similar_filters (each starting "and"), {exact} the exact branch's check (similar_exact_one
--- for one genre or none, else similar_exact_several), {arms} the candidate arms of the parts
--- the query has (a part's vector NULL: no arm, no cost): content similar_content_walk, and
--- for several genres one similar_content_genre a genre (a walk of each genre's own index,
--- merged); creators similar_creators; ratings similar_ratings.
+-- filters (so that a prepared statement's generic plan sees the genres and a genre's partial
+-- HNSW index, and no "x is null or" guesses) and by movierec_similar_to() for psql the same
+-- way, with its filters guarded: {genres} the query genres (text[]), {candidates} the rows an
+-- index walk returns (4k, at least 40, for the blend to re-rank; k when the query has one
+-- part, whose own order is the ranking), {filters} lines of similar_filters (each starting
+-- "and"), {arms} the candidate arms, chosen from the genres' counts (genre_counts, read as
+-- similar_genre_counts) and the parts the query has (a part's vector NULL: no arm, no cost):
+-- similar_exact alone when the genres' films are few; else for the content
+-- similar_content_walk (no genre, one, or several that are wide) or, for several genres, one
+-- similar_content_genre for each that has an index of its own and one similar_content_small
+-- for the rest; similar_creators; similar_ratings.
 with weights as not materialized (
     -- No stored blend (a catalogue loaded before 0.10.0): the dense embedding alone. Not
     -- materialized: each use reads the one row by its key, 0.02-0.15 ms a query less than a
@@ -35,9 +36,6 @@ with weights as not materialized (
       from (select 1) as one
       left join similarity_blend as b on b.blend = coalesce(%(blend)s::text, 'similar')
 ),
-exact as materialized (
-    {exact}
-),
 filtered as not materialized (
     -- Every column the ranking needs, carried from the index scans (no second lookup).
     select m.id, m.title, m.year, m.genres, m.embedding, m.creators, m.creator_keys, m.factors
@@ -47,9 +45,8 @@ filtered as not materialized (
        {filters}
 ),
 candidates as (
-    -- The arms of the parts the query has, each followed by "union all", then every genre
-    -- match when the genres are few.
-    {arms}select f.* from filtered as f where (select chosen from exact)
+    -- The arms statement() chose, joined by "union all".
+    {arms}
 ),
 scored as (
     -- Each candidate once (two branches may both find it).
@@ -71,80 +68,49 @@ select s.id, s.title, s.year, s.genres,
  order by score desc, s.id
  limit %(k)s::int
 
--- name: similar_exact_one
--- The exact check of a query of one genre or none: `chosen` when the genre's films, counted in
--- genre_counts, are fewer than movierec.exact_below (no counts: HNSW). A walk needs nothing
--- else, and this one aggregate costs 0.06-0.1 ms less a query than similar_exact_several's
--- (17k films, Western / Crime, p50 of 300).
-select coalesce(cardinality({genres}) > 0 and count(*) > 0
-                and coalesce(sum(g.movies) filter (where g.genre = any({genres})), 0)
-                    < nullif(current_setting('movierec.exact_below', true), '')::real,
-                false) as chosen
+-- name: similar_genre_counts
+-- What statement() chooses the arms from: each labelled genre's films (genre_counts) and the
+-- catalogue's size (the planner's count, at least 1). Read once a connection, again when the
+-- catalogue changes (genre_counts notifies movierec_catalogue) or a minute has passed.
+select (select greatest(c.reltuples, 1) from pg_class as c
+         where c.oid = 'movies'::regclass)::float8 as movies,
+       g.genre, g.movies as films
   from genre_counts as g
 
--- name: similar_exact_several
--- The exact check of a query of several genres, from their films counted in genre_counts and
--- the bound movierec.exact_below (films), under which ranking every film is cheaper than a
--- walk of an index: `chosen` when all the query genres' films are fewer (rank them all),
--- `wide` when one walk of the global index with the genres as a filter costs less than a walk
--- per genre (share × genres ≥ 1), `indexed` the query genres with at least as many films
--- (those have an index of their own), `small` the others. No counts: HNSW. One plain
--- aggregate over genre_counts (a grouped one, hashed, cost 0.1 ms a query more).
-select coalesce(cardinality({genres}) > 0 and t.counted and t.movies < b.bound, false)
-           as chosen,
-       t.movies * cardinality({genres}) >= b.movies as wide,
-       t.indexed,
-       array(select x from unnest({genres}) as x where x <> all(t.indexed)) as small
-  from (select greatest(c.reltuples, 1) as movies,
-               nullif(current_setting('movierec.exact_below', true), '')::real as bound
-          from pg_class as c
-         where c.oid = 'movies'::regclass) as b
- cross join lateral (
-       select count(*) > 0 as counted,
-              coalesce(sum(g.movies) filter (where g.genre = any({genres})), 0) as movies,
-              coalesce(array_agg(g.genre) filter (where g.genre = any({genres})
-                                                    and g.movies >= b.bound), '{}')
-                  as indexed
-         from genre_counts as g) as t
+-- name: similar_exact
+-- Every film of the query genres when they are few (fewer than movierec.exact_below films):
+-- ranking them all (GIN bitmap) costs less than a walk of an index, and is exact.
+(select f.* from filtered as f)
 
 -- name: similar_content_walk
--- Content candidates from one index walk, {wide} telling whether it runs: for no genre or one,
--- always (one genre: the planner matches the literal to the genre's own index); for several,
--- when they are wide, the global index with the genres as a filter.
+-- Content candidates from one index walk: for no genre or one (the planner matches one genre's
+-- literal to the genre's own index), or several that are wide (share × genres ≥ 1: one walk
+-- of the global index with the genres as a filter costs less than a walk a genre).
 (select f.*
    from filtered as f
-  where not (select chosen from exact)
-    and {wide}
   order by f.embedding <=> %(embedding)s::vector
   limit {candidates})
 
 -- name: similar_content_genre
--- Content candidates of one of several query genres ({genre}, named {genre_name}) that are not
--- wide: a walk of the genre's own index, with no filter to pass. The top k of the union is the
--- top k of the per-genre top lists.
+-- Content candidates of one of several query genres ({genre}) that has an index of its own: a
+-- walk of it, with no filter to pass. The top k of the union is the top k of the per-genre
+-- top lists.
 (select f.* from filtered as f
-  where not (select chosen from exact)
-    and (select not wide and {genre_name}::text = any(indexed) from exact)
-    and f.genres && {genre}
+  where f.genres && {genre}
   order by f.embedding <=> %(embedding)s::vector
   limit {candidates})
 
 -- name: similar_content_small
--- Content candidates of several query genres that are not wide: every film of the genres too
--- small for an index of their own (GIN bitmap, exact), one arm for all of them (an arm a
--- genre cost 0.1-0.2 ms more planning for two or three genres).
-(select f.* from filtered as f
-  where not (select chosen from exact)
-    and not (select wide from exact)
-    and f.genres && (select small from exact))
+-- Content candidates of several query genres: every film of those too small for an index of
+-- their own ({small}; GIN bitmap, exact), one arm for all of them.
+(select f.* from filtered as f where f.genres && {small})
 
 -- name: similar_creators
 -- Creators candidates: films sharing one of the query's 32 heaviest tokens, by the GIN index
 -- alone (the genre index would only widen the bitmap), then the filters on each of them.
 (select f.*
    from filtered as f
-  where not (select chosen from exact)
-    and (select creators from weights) > 0
+  where (select creators from weights) > 0
     and f.id in (select c.id
                    from movies as c
                   where c.creator_keys && movierec_sparse_keys(%(creators)s::sparsevec, 32)
@@ -155,10 +121,13 @@ select coalesce(cardinality({genres}) > 0 and t.counted and t.movies < b.bound, 
 -- filter.
 (select f.*
    from filtered as f
-  where not (select chosen from exact)
-    and (select ratings from weights) > 0
+  where (select ratings from weights) > 0
   order by f.factors <#> %(factors)s::vector
   limit {candidates})
+
+-- name: similar_nothing
+-- The one arm of a query with no vector at all: no candidates.
+(select f.* from filtered as f where false)
 
 -- name: similar_filters
 -- The optional conditions of similar_to_vector, one a line, each on the parameter it names:

@@ -187,6 +187,8 @@ def time_side_by_side(
 HNSW_SCAN = "Index Scan using movies_embedding_hnsw"
 GENRE_HNSW_SCAN = "Index Scan using movies_genre_hnsw_"
 EXACT_SCAN = "Bitmap Index Scan on movies_genres_gin"
+HNSW_INDEX = "_hnsw"
+"""In the name of every HNSW index movierec builds (global, per genre, the factors')."""
 
 
 def ran(plan: str, node: str) -> bool:
@@ -196,34 +198,26 @@ def ran(plan: str, node: str) -> bool:
 
 
 def exact_branch_ran(plan: str) -> bool:
-    """Whether the similarity query's exact branch (every genre match a candidate) ran: the
-    node under its one-time filter ``(InitPlan n).col1``, the one without NOT, executed."""
-    lines = plan.splitlines()
-    for i, line in enumerate(lines):
-        if "One-Time Filter: (InitPlan" in line and "NOT" not in line:
-            # The filtered node sits at the filter's own indent; deeper ones are its InitPlan's.
-            indent = len(line) - len(line.lstrip())
-            below = next(
-                (
-                    x
-                    for x in lines[i + 1 :]
-                    if x.lstrip().startswith("->") and len(x) - len(x.lstrip()) == indent
-                ),
-                "",
-            )
-            if below and "never executed" not in below:
-                return True
-    return False
+    """Whether the similarity query ranked every film of its genres (the exact arm, chosen
+    when they are few) rather than walk an HNSW index: for a query with an embedding, the
+    only plan in which no HNSW index scan runs."""
+    return not any(
+        "Index Scan using " in line and HNSW_INDEX in line and "never executed" not in line
+        for line in plan.splitlines()
+    )
 
 
 def explain_similar(conn: psycopg.Connection[Any], params: dict[str, Any]) -> str:
-    """EXPLAIN ANALYZE text of the similarity query for ``params``, in the current transaction
-    and its settings; the branch not taken reads "never executed"."""
-    from movierec.query.similar import statement_for
+    """EXPLAIN ANALYZE text of the similarity query for ``params`` as similar_to_vector makes
+    it on ``conn`` (its arms from the connection's genre counts and the transaction's
+    movierec.exact_below), in the current transaction and its settings."""
+    from movierec.query.counts import genre_counts
+    from movierec.query.similar import EXACT_BELOW, statement_for
 
-    statement = sql.SQL("explain (analyze, costs off, timing off, summary off) ") + statement_for(
-        params
-    )
+    row = conn.execute("select current_setting('movierec.exact_below', true)").fetchone()
+    bound = float(row[0]) if row and row[0] else EXACT_BELOW
+    explain = sql.SQL("explain (analyze, costs off, timing off, summary off) ")
+    statement = explain + statement_for(params, genre_counts(conn), bound)
     return "\n".join(row[0] for row in conn.execute(statement, params))
 
 

@@ -50,9 +50,8 @@ $body$
 class SimilarFunction:
     """movierec_similar_to(): a plpgsql function that fills sql/similar.sql's template as
     movierec.query.similar.fill() does (the genres and the candidate count as literals, the
-    exact branch's check for one genre or several, an arm for each part the query has, a walk
-    of each genre's own index for several genres) with every filter guarded by "is null or",
-    then plans and runs it for its arguments."""
+    candidate arms chosen from genre_counts as movierec.query.counts.arms_for chooses them)
+    with every filter guarded by "is null or", then plans and runs it for its arguments."""
 
     name: str = "movierec_similar_to"
 
@@ -84,6 +83,9 @@ declare
     template constant text := $q$
 {template}
 $q$;
+    exact constant text := $q$
+{positional("similar_exact")}
+$q$;
     walk constant text := $q$
 {positional("similar_content_walk")}
 $q$;
@@ -93,48 +95,69 @@ $q$;
     small constant text := $q$
 {positional("similar_content_small")}
 $q$;
-    exact_one constant text := $q$
-{positional("similar_exact_one")}
-$q$;
-    exact_several constant text := $q$
-{positional("similar_exact_several")}
-$q$;
     by_creators constant text := $q$
 {positional("similar_creators")}
 $q$;
     by_ratings constant text := $q$
 {positional("similar_ratings")}
 $q$;
+    nothing constant text := $q$
+{positional("similar_nothing")}
+$q$;
     parts int := (query_embedding is not null)::int + (query_creators is not null)::int
                  + (query_factors is not null)::int;
     wanted text[] := array(select distinct g from unnest(query_genres) as g
                             where g is not null order by g);
-    arms text[];
+    bound real := nullif(current_setting('movierec.exact_below', true), '')::real;
+    counted boolean;
+    films real;
+    catalogue real;
+    indexed text[];
+    few text[];
+    arms text[] := '{{}}';
     one text;
 begin
-    arms := '{{}}';
-    if query_embedding is not null then
-        arms := array[replace(walk, '{{wide}}', case when cardinality(wanted) > 1
-                                                then '(select wide from exact)' else 'true' end)];
-        if cardinality(wanted) > 1 then
-            foreach one in array wanted loop
-                arms := arms || replace(replace(per_genre, '{{genre_name}}', quote_literal(one)),
-                                        '{{genre}}', quote_literal(array[one]::text) || '::text[]');
-            end loop;
-            arms := arms || small;
+    -- The arms, chosen as movierec.query.counts.arms_for chooses them.
+    select count(*) > 0, coalesce(sum(g.movies) filter (where g.genre = any(wanted)), 0),
+           coalesce(array_agg(g.genre) filter (where g.genre = any(wanted)
+                                                 and g.movies >= bound), '{{}}')
+      into counted, films, indexed
+      from genre_counts as g;
+    select greatest(c.reltuples, 1) into catalogue from pg_class as c
+     where c.oid = 'movies'::regclass;
+    if cardinality(wanted) > 0 and counted and films < bound then
+        arms := array[exact];
+    else
+        if query_embedding is not null then
+            if cardinality(wanted) <= 1 or films * cardinality(wanted) >= catalogue then
+                arms := arms || walk;
+            else
+                few := array(select x from unnest(wanted) as x where x <> all(indexed));
+                foreach one in array wanted loop
+                    if one = any(indexed) then
+                        arms := arms || replace(per_genre, '{{genre}}',
+                                                quote_literal(array[one]::text) || '::text[]');
+                    end if;
+                end loop;
+                if cardinality(few) > 0 then
+                    arms := arms || replace(small, '{{small}}',
+                                            quote_literal(few::text) || '::text[]');
+                end if;
+            end if;
+        end if;
+        if query_creators is not null then
+            arms := arms || by_creators;
+        end if;
+        if query_factors is not null then
+            arms := arms || by_ratings;
         end if;
     end if;
-    if query_creators is not null then
-        arms := arms || by_creators;
-    end if;
-    if query_factors is not null then
-        arms := arms || by_ratings;
+    if cardinality(arms) = 0 then
+        arms := array[nothing];
     end if;
     return query execute
-        replace(replace(replace(replace(template,
-            '{{exact}}', case when cardinality(wanted) > 1 then exact_several
-                              else exact_one end),
-            '{{arms}}', array_to_string(arms || ''::text, E'\n     union all\n    ')),
+        replace(replace(replace(template,
+            '{{arms}}', array_to_string(arms, E'\\n     union all\\n    ')),
             '{{genres}}', quote_literal(wanted::text) || '::text[]'),
             '{{candidates}}', (case when parts > 1 then greatest(4 * k, 40) else k end)::text)
         using {using};

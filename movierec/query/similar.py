@@ -14,6 +14,7 @@ from psycopg.rows import args_row
 
 from movierec.database import queries
 from movierec.errors import MovierecError
+from movierec.query.counts import ONE_WALK, Arms, GenreCounts, arms_for, genre_counts
 from movierec.query.search import (
     QueryMovie,
     QueryVectors,
@@ -198,17 +199,18 @@ def statement(
     candidates: int,
     given: frozenset[str],
     parts: frozenset[str] = frozenset(PARTS),
+    arms: Arms = ONE_WALK,
 ) -> sql.SQL:
-    """The similarity query for these genres, given filters and given parts (the query's
-    non-NULL vectors), with the genres and the candidate count as literals (sql/similar.sql's
-    template).
+    """The similarity query for these genres, given filters, given parts (the query's
+    non-NULL vectors) and candidate ``arms`` (counts.arms_for), with the genres and the
+    candidate count as literals (sql/similar.sql's template).
 
-    Literals let a prepared statement's generic plan see what the planner needs: how many
-    films the genres hold, and a genre's partial HNSW index; the other values stay
-    parameters, so that one plan serves every film asking for the same genres. The text is
-    made once per genre set (quoted by psycopg, then kept as text)."""
+    Literals let a prepared statement's generic plan see what the planner needs: the genres,
+    and a genre's partial HNSW index; the other values stay parameters, so that one plan
+    serves every film asking for the same genres. The text is made once per genre set (quoted
+    by psycopg, then kept as text)."""
     lines = ["and " + c.text for c in conditions() if c.param in given]
-    text = fill(genres, candidates, "\n       ".join(lines), parts)
+    text = fill(genres, candidates, "\n       ".join(lines), parts, arms)
     # A line break inside a genre would put part of its literal at the start of a line.
     plain = not any("\n" in g or "\r" in g for g in genres)
     return sql.SQL(compact(text) if plain else text)
@@ -233,51 +235,58 @@ def _literal(value: Any) -> str:
     return sql.Literal(value).as_string()
 
 
-def fill(genres: tuple[str, ...], candidates: int, filters: str, parts: frozenset[str]) -> str:
+def fill(
+    genres: tuple[str, ...], candidates: int, filters: str, parts: frozenset[str], arms: Arms
+) -> str:
     """sql/similar.sql's template with its markers filled: ``genres`` (sorted, distinct) and
-    the candidate count as literals, ``filters`` as given, the exact branch's check (for one
-    genre or none, only whether its films are few), and the candidate arms of the given
-    ``parts`` (PARTS): for the content, one index walk, or for several genres a walk a genre
-    and one exact arm for those too small for an index, merged (movierec_similar_to() does
-    the same in plpgsql)."""
+    the candidate count as literals, ``filters`` as given, and the candidate ``arms`` of the
+    given ``parts`` (PARTS): every film of the genres when they are few; else for the content
+    one index walk, or for several genres a walk of each one's own index and one exact arm for
+    those too small for an index, merged; the creators and ratings arms (movierec_similar_to()
+    does the same in plpgsql)."""
     literal = _literal
     named = queries.load("similar")
-    arms = []
-    if "embedding" in parts:
-        arms.append(
-            named["similar_content_walk"].text.replace(
-                "{wide}", "(select wide from exact)" if len(genres) > 1 else "true"
-            )
-        )
-        if len(genres) > 1:
-            for genre in genres:
-                arms.append(
-                    named["similar_content_genre"]
-                    .text.replace("{genre_name}", literal(genre))
-                    .replace("{genre}", literal([genre]) + "::text[]")
-                )
-            arms.append(named["similar_content_small"].text)
-    if "creators" in parts:
-        arms.append(named["similar_creators"].text)
-    if "factors" in parts:
-        arms.append(named["similar_ratings"].text)
-    exact = named["similar_exact_several" if len(genres) > 1 else "similar_exact_one"].text
+    chosen = []
+    if arms.exact:
+        chosen.append(named["similar_exact"].text)
+    else:
+        if "embedding" in parts:
+            if arms.walk:
+                chosen.append(named["similar_content_walk"].text)
+            for genre in arms.indexed:
+                genre_arm = named["similar_content_genre"].text
+                chosen.append(genre_arm.replace("{genre}", literal([genre]) + "::text[]"))
+            if arms.small:
+                small = literal(list(arms.small)) + "::text[]"
+                chosen.append(named["similar_content_small"].text.replace("{small}", small))
+        if "creators" in parts:
+            chosen.append(named["similar_creators"].text)
+        if "factors" in parts:
+            chosen.append(named["similar_ratings"].text)
     return (
         named["similar_to_vector"]
-        .text.replace("{exact}", exact)
-        .replace("{arms}", "".join(arm + "\n     union all\n    " for arm in arms))
+        .text.replace(
+            "{arms}", "\n     union all\n    ".join(chosen or [named["similar_nothing"].text])
+        )
         .replace("{genres}", literal(list(genres)) + "::text[]")
         .replace("{candidates}", str(int(candidates)))
         .replace("{filters}", filters)
     )
 
 
-def statement_for(params: dict[str, Any]) -> sql.SQL:
-    """The similarity query for ``similarity_params(...)``."""
+EXACT_BELOW = float(SEARCH_SETTINGS["movierec.exact_below"])
+"""The films under which a genre set's are ranked exactly (from which a genre has an index)."""
+
+
+def statement_for(
+    params: dict[str, Any], counts: GenreCounts, exact_below: float = EXACT_BELOW
+) -> sql.SQL:
+    """The similarity query for ``similarity_params(...)``, its arms chosen from ``counts``."""
     given = frozenset(c.param for c in conditions() if params.get(c.param) is not None)
     parts = frozenset(p for p in PARTS if params.get(p) is not None)
     genres = tuple(sorted(set(params["genres"] or [])))
-    return statement(genres, candidates_per_index(params["k"], len(parts)), given, parts)
+    arms = arms_for(genres, counts, exact_below)
+    return statement(genres, candidates_per_index(params["k"], len(parts)), given, parts, arms)
 
 
 def similar_to_vector(
@@ -297,18 +306,22 @@ def similar_to_vector(
 
     The query runs with SEARCH_SETTINGS: the session's when ``conn`` came from
     movierec.query.settings.connect, else set for the transaction; ``settings`` overrides
-    them for the transaction (a bench sweep).
+    them for the transaction (a bench sweep). Its candidate arms are chosen from ``conn``'s
+    copy of the genre counts (movierec.query.counts).
     """
     check_k(k)
     params = similarity_params(vectors, genres, exclude_id, k, filters, blend, weights)
     ensure(conn, SEARCH_SETTINGS)
+    bound = EXACT_BELOW
     if settings:
         set_local(conn, settings)
+        bound = float(settings.get("movierec.exact_below", bound))
+    query = statement_for(params, genre_counts(conn), bound)
     # Prepared at once: a film's genres are often asked again (one text per genre set). Rows in
     # binary, straight into Neighbour: 17k films, one genre, 0.06 ms a query less than text
     # rows made into dicts and then into frozen dataclasses.
     with conn.cursor(row_factory=args_row(Neighbour), binary=True) as cur:
-        return cur.execute(statement_for(params), params, prepare=True).fetchall()
+        return cur.execute(query, params, prepare=True).fetchall()
 
 
 def known_genres(conn: psycopg.Connection[Any]) -> list[str]:

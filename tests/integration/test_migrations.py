@@ -45,7 +45,7 @@ def _similar_settings(url: str) -> list[str]:
 def test_round_trip(make_database: Callable[[], str]) -> None:
     url = make_database()
     migrate.upgrade(url)
-    assert migrate.current(url) == migrate.head() == "0013"
+    assert migrate.current(url) == migrate.head() == "0014"
     first = _objects(url)
     assert {
         "movies",
@@ -74,6 +74,7 @@ def test_round_trip(make_database: Callable[[], str]) -> None:
         "similar_movies",
         "similar_movies_by_id",
         "movierec_similar_to",
+        "movierec_catalogue_changed",
         "movierec_resolve_title",
         "movierec_match_history",
         "movierec_history_vectors",
@@ -113,7 +114,7 @@ def test_each_revision_steps_down_and_up(make_database: Callable[[], str]) -> No
         }
     assert "keywords" not in columns and "tagline" not in columns
     migrate.upgrade(url)
-    assert migrate.current(url) == "0013"
+    assert migrate.current(url) == "0014"
     migrate.downgrade(url, "0007")
     # 0007 -> 0006: the blend weights go back to the models row only.
     migrate.downgrade(url, "0006")
@@ -368,17 +369,55 @@ def test_0013_keeps_the_function_answers_with_a_lean_check_for_one_genre(
 
     url = make_database()
     load(str(films_sqlite), dsn=url, doc2vec=Doc2VecParams(epochs=3), show_progress=False)
+    migrate.downgrade(url, "0013")
     head = _function_answers(url)
     assert all(len(a) == 10 for i, a in enumerate(head) if i % 5 != 2), head
     assert head[2] and head[7], head
-    with psycopg.connect(url) as conn:
-        body = conn.execute("select prosrc from pg_proc where proname = 'movierec_similar_to'")
-        source = body.fetchone()
-    assert source is not None and "exact_one" in source[0]
+    assert "exact_one" in _similar_source(url)
     migrate.downgrade(url, "0012")
     assert _function_answers(url) == head
+    migrate.upgrade(url, "0013")
+    assert _function_answers(url) == head
+
+
+def _similar_source(url: str) -> str:
+    with psycopg.connect(url) as conn:
+        row = conn.execute(
+            "select prosrc from pg_proc where proname = 'movierec_similar_to'"
+        ).fetchone()
+    assert row is not None
+    return str(row[0])
+
+
+def test_0014_chooses_the_arms_from_the_counts_and_notifies_their_change(
+    make_database: Callable[[], str], films_sqlite: Path
+) -> None:
+    """0014's function picks its arms from genre_counts before it builds the statement (no
+    run-time switches): the same rows as 0013's. A change of genre_counts notifies
+    movierec_catalogue at commit; downgrade drops the trigger."""
+    from movierec.vectors.doc2vec import Doc2VecParams
+    from tests.integration.loading import load
+
+    url = make_database()
+    load(str(films_sqlite), dsn=url, doc2vec=Doc2VecParams(epochs=3), show_progress=False)
+    head = _function_answers(url)
+    assert all(len(a) == 10 for i, a in enumerate(head) if i % 5 != 2), head
+    assert "exact_one" not in _similar_source(url)
+
+    def notified() -> bool:
+        with psycopg.connect(url, autocommit=True) as listener:
+            listener.execute("listen movierec_catalogue")
+            with psycopg.connect(url) as writer:
+                writer.execute("update genre_counts set movies = movies")
+            return any(True for _ in listener.notifies(timeout=2.0, stop_after=1))
+
+    assert notified()
+    migrate.downgrade(url, "0013")
+    assert _function_answers(url) == head
+    assert not notified()
     migrate.upgrade(url)
     assert _function_answers(url) == head
+    assert notified()
 
 
 def test_0011_indexes_genres_from_100_films_and_its_downgrade_keeps_0010s(

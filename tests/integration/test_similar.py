@@ -38,13 +38,14 @@ def test_neighbours_take_the_querys_columns_by_name(conn: Conn) -> None:
 
     from psycopg.rows import dict_row
 
+    from movierec.query.counts import genre_counts
     from movierec.query.similar import Neighbour, similarity_params, statement_for
 
     movie, vectors = resolve_title(conn, "The Matrix")
     found = similar_to_vector(conn, vectors, movie.predicted_genres, exclude_id=movie.id)
     params = similarity_params(vectors, movie.predicted_genres, movie.id)
     with conn.cursor(row_factory=dict_row) as cur:
-        rows = cur.execute(statement_for(params), params).fetchall()
+        rows = cur.execute(statement_for(params, genre_counts(conn)), params).fetchall()
         assert cur.description is not None
         names = [c.name for c in cur.description]
     assert names == [f.name for f in dataclasses.fields(Neighbour)]

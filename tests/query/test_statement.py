@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pgvector import SparseVector
 
+from movierec.query.counts import Arms, GenreCounts, arms_for
 from movierec.query.functions import function
 from movierec.query.search import QueryVectors
 from movierec.query.settings import SESSION_SETTINGS, options
@@ -17,9 +18,15 @@ from movierec.query.similar import (
     statement_for,
 )
 
+COUNTS = GenreCounts(
+    {"Drama": 8000, "Comedy": 6000, "Crime": 2000, "Sci-Fi": 900, "Western": 150, "Noir": 40},
+    movies=17000,
+)
+"""A catalogue of 17,000 films: big genres, small ones (under 100 films) and one rare one."""
 
-def _text(params: dict[str, object]) -> str:
-    return statement_for(params).as_string()
+
+def _text(params: dict[str, object], counts: GenreCounts = COUNTS) -> str:
+    return statement_for(params, counts).as_string()
 
 
 FILM = QueryVectors([0.1] * 100, SparseVector({1: 1.0}, 10), [0.2] * 8)
@@ -41,26 +48,50 @@ def test_an_arm_for_each_given_part_and_k_candidates_for_one() -> None:
     no_factors = _text(similarity_params(QueryVectors(FILM.embedding, FILM.creators), ["Drama"]))
     assert "creator_keys &&" in no_factors and "f.factors <#>" not in no_factors
     assert "limit 40" in no_factors
-    content = _text(similarity_params([0.1] * 100, ["Drama", "Crime"], k=10))
+    content = _text(similarity_params([0.1] * 100, ["Sci-Fi", "Western"], k=10))
     assert "creator_keys &&" not in content and "f.factors <#>" not in content
-    assert "limit 40" not in content and content.count("limit 10") == 3  # global + 2 genres
+    assert "limit 40" not in content and content.count("limit 10") == 2  # a walk a genre
     assert "f.embedding <=>" in content
-    # Several genres: a walk a genre, and one exact arm for those too small for an index.
-    assert content.count("(select small from exact)") == 1
-    assert "(select small from exact)" not in _text(similarity_params(FILM, ["Drama"]))
     creators = _text(similarity_params(QueryVectors(None, FILM.creators), ["Drama"]))
     assert "f.embedding <=>" not in creators and "creator_keys &&" in creators
+    nothing = _text(similarity_params(QueryVectors(None), ["Drama"]))
+    assert "where false" in nothing
 
 
-def test_one_genre_checks_only_whether_its_films_are_few() -> None:
-    """One genre or none walks one index: its check reads genre_counts alone, not the
-    catalogue's size or which genres have an index (what several genres need)."""
-    for genres in (["Drama"], []):
-        text = _text(similarity_params(FILM, genres))
-        assert "from genre_counts as g" in text and "{exact}" not in text
-        assert "pg_class" not in text and "as indexed" not in text
-    several = _text(similarity_params(FILM, ["Drama", "Crime"]))
-    assert "pg_class" in several and "as indexed" in several and "as small" in several
+def test_the_counts_choose_the_arms() -> None:
+    """Few films: rank them all. One genre or wide ones: one walk. Several narrow ones: a walk
+    of each one's own index and one exact arm for those under the bound. No counts: walk."""
+    assert arms_for(("Western",), COUNTS, 100) == Arms()
+    assert arms_for(("Noir",), COUNTS, 100) == Arms(exact=True, walk=False)
+    assert arms_for((), COUNTS, 100) == Arms()
+    assert arms_for(("Comedy", "Drama"), COUNTS, 100) == Arms()  # 14,000 x 2 >= 17,000
+    assert arms_for(("Noir", "Sci-Fi", "Western"), COUNTS, 100) == Arms(
+        walk=False, indexed=("Sci-Fi", "Western"), small=("Noir",)
+    )
+    assert arms_for(("Noir", "Unknown"), COUNTS, 100) == Arms(exact=True, walk=False)
+    empty = GenreCounts({}, movies=17000)
+    assert arms_for(("Noir",), empty, 100) == Arms()
+    assert arms_for(("Noir", "Western"), empty, 100) == Arms(walk=False, small=("Noir", "Western"))
+    # The bound is the setting's: 0 walks every genre.
+    assert arms_for(("Noir",), COUNTS, 0) == Arms()
+    assert arms_for(("Noir", "Sci-Fi"), COUNTS, 0) == Arms(walk=False, indexed=("Noir", "Sci-Fi"))
+
+
+def test_the_statement_holds_only_the_arms_it_runs() -> None:
+    """No CTE decides at run time: the exact arm alone for a rare genre, a walk a genre and
+    one exact arm of the small ones for several narrow genres, one walk otherwise."""
+    rare = _text(similarity_params(FILM, ["Noir"]))
+    assert "order by f.embedding <=>" not in rare and "creator_keys &&" not in rare
+    assert "(select f.* from filtered as f)" in rare
+    narrow = _text(similarity_params(FILM, ["Noir", "Sci-Fi", "Western"]))
+    assert "where f.genres && '{Sci-Fi}'::text[]" in narrow
+    assert "where f.genres && '{Western}'::text[]" in narrow
+    assert "where f.genres && '{Noir}'::text[])" in narrow  # the small ones' exact arm
+    assert narrow.count("order by f.embedding <=>") == 2
+    wide = _text(similarity_params(FILM, ["Comedy", "Drama"]))
+    assert wide.count("order by f.embedding <=>") == 1 and "f.genres && '{" not in wide
+    for text in (rare, narrow, wide):
+        assert "exact" not in text.replace("exact_below", "") and "One-Time" not in text
 
 
 def test_a_quote_in_a_genre_is_quoted_not_run() -> None:
@@ -80,8 +111,8 @@ def test_only_the_given_filters_are_in_the_statement() -> None:
 
 
 def test_one_text_per_genre_set_and_filters() -> None:
-    one = statement_for(similarity_params([0.1] * 100, ["Drama", "Crime"], exclude_id=1))
-    two = statement_for(similarity_params([0.2] * 100, ["Crime", "Drama"], exclude_id=2))
+    one = statement_for(similarity_params([0.1] * 100, ["Drama", "Crime"], exclude_id=1), COUNTS)
+    two = statement_for(similarity_params([0.2] * 100, ["Crime", "Drama"], exclude_id=2), COUNTS)
     assert one is two  # made once, whatever the vector or the film
     assert statement.cache_info().currsize >= 1
 
@@ -102,7 +133,7 @@ def test_session_options_set_every_session_setting() -> None:
     assert SESSION_SETTINGS["plan_cache_mode"] == "force_generic_plan"
 
 
-def test_the_statement_is_compact_and_up_to_four_genres_fit_psycopgs_cache() -> None:
+def test_the_statement_is_compact_and_six_genres_fit_psycopgs_cache() -> None:
     """The comments and indentation stay in sql/similar.sql (and in the psql function); the
     statement sent drops them, so that psycopg converts its text once, not every call."""
     import psycopg._queries
@@ -114,8 +145,10 @@ def test_the_statement_is_compact_and_up_to_four_genres_fit_psycopgs_cache() -> 
         (("Drama",), frozenset(every)),
         (("Crime", "Drama", "Thriller"), frozenset()),
         (("Action", "Crime", "Drama", "Thriller"), frozenset()),
+        (("Action", "Crime", "Drama", "Horror", "Thriller", "War"), frozenset(every)),
     ):
-        text = statement(genres, 40, given).as_string()
+        narrow = Arms(walk=False, indexed=genres[:-1], small=genres[-1:])
+        text = statement(genres, 40, given, arms=narrow).as_string()
         assert not [line for line in text.splitlines() if line.startswith((" ", "--"))]
         assert len(text) <= PSYCOPG_CACHED_LENGTH, (genres, len(text))
     quoted = statement(("--x",), 40, frozenset()).as_string()
