@@ -22,3 +22,39 @@ select pg_relation_size('movies_embedding_hnsw') as hnsw,
        pg_total_relation_size('movies') as total
   from pg_index as x
  where x.indrelid = 'movies'::regclass
+
+-- name: catalogue_films
+-- Up to k films of the loaded catalogue, the same ones every run of a seed (by a hash of the
+-- id), for the bench of the whole similarity query.
+select m.id
+  from movies as m
+ order by md5(m.id::text || %(seed)s::text)
+ limit %(k)s::int
+
+-- name: exact_blend
+-- The exact top k by the stored 'similar' blend, scoring every film of the genres (no index
+-- can serve this order): what the similarity query's candidates should hold.
+select m.id
+  from movies as m
+ cross join (select coalesce(b.content, 1) as content, coalesce(b.creators, 0) as creators,
+                    coalesce(b.ratings, 0) as ratings
+               from (select 1) as one
+               left join similarity_blend as b on b.blend = 'similar') as w
+ where (cardinality(%(genres)s::text[]) = 0 or m.genres && %(genres)s::text[])
+   and m.id <> %(exclude_id)s::bigint
+ order by w.content * coalesce(1 - (m.embedding <=> %(embedding)s::vector), 0)
+          + w.creators * coalesce(1 - (m.creators <=> %(creators)s::sparsevec), 0)
+          + w.ratings * coalesce(-(m.factors <#> %(factors)s::vector)
+                                 / nullif(vector_norm(%(factors)s::vector), 0), 0) desc,
+          m.id
+ limit %(k)s::int
+
+-- name: exact_content
+-- The exact top k by the dense embedding alone (the bare statement's own order), every film
+-- of the genres scored: "+ 0" keeps the HNSW index out.
+select m.id
+  from movies as m
+ where (cardinality(%(genres)s::text[]) = 0 or m.genres && %(genres)s::text[])
+   and m.id <> %(exclude_id)s::bigint
+ order by (m.embedding <=> %(embedding)s::vector) + 0, m.id
+ limit %(k)s::int

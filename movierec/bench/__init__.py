@@ -321,12 +321,14 @@ def run(
     lancedb: bool = True,
     seed: int = 42,
     with_startup: bool = True,
+    with_catalogue: bool = True,
     vectors: str = "movierec",
     load_sizes: list[int] | None = None,
     say: Callable[[str], None] = lambda _: None,
 ) -> dict[str, Any]:
-    """The whole bench on the server of ``url``: per size, then start-up, then ``movierec load``
-    at ``load_sizes``. The schema of ``url``'s database is brought up to date first."""
+    """The whole bench on the server of ``url``: per size, then the whole similarity query on
+    the catalogue loaded at ``url`` (if any), start-up, then ``movierec load`` at
+    ``load_sizes``. The schema of ``url``'s database is brought up to date first."""
     from movierec.database import migrate
 
     if vectors not in synthetic.SHAPES:
@@ -355,6 +357,11 @@ def run(
         report["sizes"].append(
             bench_size(url, n, queries=queries, lancedb=lancedb, seed=seed, say=say, shape=shape)
         )
+    if with_catalogue:
+        from movierec.bench.catalogue import bench_catalogue
+
+        say("the loaded catalogue: the whole similarity query, each film's own vectors")
+        report["catalogue"] = bench_catalogue(url, queries, seed)
     if with_startup:
         say("start-up: --help and similar, 10 runs each")
         report["startup"] = startup(url)

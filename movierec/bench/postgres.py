@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import statistics
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -149,39 +149,55 @@ def time_queries(
     return results, millis
 
 
+Timed = tuple[list[list[int]], list[float]]
+"""Each query's ids and milliseconds, in query order."""
+
+
+def interleaved(
+    first: Callable[[int], list[int]], second: Callable[[int], list[int]], count: int
+) -> tuple[Timed, Timed]:
+    """``first(n)`` and ``second(n)`` for n in range(count), timed in turn, so that both see
+    the same minute of a noisy machine: (ids, milliseconds) of each, in query order.
+
+    The two never run the same query back to back: the second would find the first's index
+    and heap pages in memory (at 1M movies, whose indexes outgrow shared_buffers, that alone
+    made the second 1.9x faster). ``second`` runs the query half the list away."""
+    one: Timed = ([[] for _ in range(count)], [0.0] * count)
+    two: Timed = ([[] for _ in range(count)], [0.0] * count)
+    for n in range(count):
+        for run, timed, m in ((first, one, n), (second, two, (n + count // 2) % count)):
+            start = time.perf_counter()
+            found = run(m)
+            timed[1][m] = (time.perf_counter() - start) * 1000
+            timed[0][m] = found
+    return one, two
+
+
 def time_side_by_side(
     conn: psycopg.Connection[Any],
     bare_conn: psycopg.Connection[Any],
     queries: list[Query],
     k: int = 10,
-) -> tuple[tuple[list[list[int]], list[float]], tuple[list[list[int]], list[float]]]:
+) -> tuple[Timed, Timed]:
     """The production query (on ``conn``) and the plain filtered HNSW statement a pgvector
     user writes (sql/bench.sql, on ``bare_conn`` as it is: the bench gives it the search
-    settings and psycopg's and PostgreSQL's default plan caching), in turn, so that both see
-    the same minute of a noisy machine; (results, milliseconds) of each, in query order.
-
-    The two never run the same film back to back: the second would find the first's index
-    and heap pages in memory (at 1M movies, whose indexes outgrow shared_buffers, that alone
-    made the second 1.9x faster). The bare statement runs the film half the list away."""
+    settings and psycopg's and PostgreSQL's default plan caching), in turn (``interleaved``);
+    (results, milliseconds) of each, in query order."""
     from movierec.database import queries as named
 
     statement = named.get("bench", "bare_hnsw").sql
-    count = len(queries)
-    ours: tuple[list[list[int]], list[float]] = ([], [])
-    bare_found: list[list[int]] = [[] for _ in queries]
-    bare_ms: list[float] = [0.0] * count
-    for n, query in enumerate(queries):
-        found, millis = time_queries(conn, [query], k=k)
-        ours[0].extend(found)
-        ours[1].extend(millis)
-        other = (n + count // 2) % count
-        movie_id, vector, genres = queries[other]
+
+    def ours(n: int) -> list[int]:
+        movie_id, vector, genres = queries[n]
+        rows = similar_to_vector(conn, vector, genres, exclude_id=movie_id, k=k)
+        return [r.id for r in rows]
+
+    def bare(n: int) -> list[int]:
+        movie_id, vector, genres = queries[n]
         params = {"embedding": vector, "genres": genres, "exclude_id": movie_id, "k": k}
-        start = time.perf_counter()
-        rows = bare_conn.execute(statement, params).fetchall()
-        bare_ms[other] = (time.perf_counter() - start) * 1000
-        bare_found[other] = [r[0] for r in rows]
-    return ours, (bare_found, bare_ms)
+        return [r[0] for r in bare_conn.execute(statement, params)]
+
+    return interleaved(ours, bare, len(queries))
 
 
 HNSW_SCAN = "Index Scan using movies_embedding_hnsw"

@@ -24,6 +24,13 @@ def bench(
     startup: Annotated[
         bool, typer.Option(help="Also time `movierec --help` and `movierec similar`.")
     ] = True,
+    catalogue: Annotated[
+        bool,
+        typer.Option(
+            help="Also time the whole similarity query on the loaded catalogue's films (their "
+            "dense, creators and ratings vectors) beside the bare HNSW statement."
+        ),
+    ] = True,
     json_path: Annotated[
         Path | None, typer.Option("--json", help="Also write every figure to this JSON file.")
     ] = None,
@@ -127,6 +134,7 @@ def bench(
         lancedb=lancedb,
         seed=seed,
         with_startup=startup,
+        with_catalogue=catalogue,
         vectors=vectors,
         load_sizes=parse_sizes(load_sizes, "--load-sizes") if load_sizes.strip() else None,
         say=say,

@@ -44,6 +44,13 @@ def test_tiny_bench_reports_every_figure(loaded_url: str) -> None:
         # Below the index threshold LanceDB searches exactly.
         assert f["lancedb"]["recall_at_10"] == 1.0
         assert {s["ef_search"] for s in f["sweep"]} >= {10, 100, 400}
+    # The whole query on the loaded films, with their creators vectors: the exact blend's
+    # top 10 found, the bare dense statement beside it.
+    loaded = report["catalogue"]
+    assert loaded["movies"] == 1437 and loaded["queries"] == 20 and loaded["with_creators"] > 0
+    assert loaded["movierec"]["recall_at_10"] >= 0.9 and loaded["movierec"]["short_share"] == 0
+    assert loaded["bare_hnsw"]["p50_ms"] > 0 and 0 < loaded["bare_hnsw"]["recall_at_10"] <= 1
+    assert loaded["movierec_over_bare"] > 0
     start = report["startup"]
     assert start["help_seconds"] > 0 and start["similar_seconds"] > 0
     assert start["psycopg_select_1_seconds"] > 0 and start["similar_over_psycopg"] > 0
