@@ -17,7 +17,9 @@
 -- A template, filled by movierec.query.similar.statement() with literals and only the given
 -- filters (so that a prepared statement's generic plan sees the genres and a genre's partial
 -- HNSW index, and no "x is null or" guesses) and by movierec_similar_to() for psql the same
--- way, with its filters guarded: {genres} the query genres (text[]), {candidates} the rows an
+-- way, with its filters guarded: {genres} the query genres (a text[] literal; the genres
+-- parameter for several wide ones, whose one walk of the global index needs no literal, so
+-- that one statement serves them all), {candidates} the rows an
 -- index walk returns (4k, at least 40, for the blend to re-rank; k when the query has one
 -- part, whose own order is the ranking), {filters} lines of similar_filters (each starting
 -- "and"), {arms} the candidate arms, chosen from the genres' counts (genre_counts, read as

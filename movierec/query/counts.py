@@ -58,10 +58,18 @@ class Arms:
     walk: bool = True
     indexed: tuple[str, ...] = ()
     small: tuple[str, ...] = ()
+    shared: bool = False
+    """One statement for every such genre set, the genres a parameter: the walk of the global
+    index that several wide genres take needs no literal to find its index, so the statement
+    is planned once a connection instead of once a genre set (the default sample has about
+    1,600 sets; planning one took 0.3 ms of a 1.4 ms query at 17k films)."""
 
 
 ONE_WALK = Arms()
-"""The arms of no genre, of one that is not rare, and of wide ones."""
+"""The arms of no genre and of one that is not rare: one walk, of the genre's own index."""
+
+WIDE = Arms(shared=True)
+"""The arms of several wide genres: one walk of the global index, the genres a filter."""
 
 
 def arms_for(genres: tuple[str, ...], counts: GenreCounts, bound: float) -> Arms:
@@ -71,8 +79,10 @@ def arms_for(genres: tuple[str, ...], counts: GenreCounts, bound: float) -> Arms
     films = sum(counts.films.get(g, 0) for g in genres)
     if genres and counts.counted() and films < bound:
         return Arms(exact=True, walk=False)
-    if len(genres) <= 1 or films * len(genres) >= counts.movies:
+    if len(genres) <= 1:
         return ONE_WALK
+    if films * len(genres) >= counts.movies:
+        return WIDE
     indexed = tuple(g for g in genres if counts.films.get(g, 0) >= bound)
     small = tuple(g for g in genres if g not in indexed)
     return Arms(walk=False, indexed=indexed, small=small)

@@ -208,7 +208,9 @@ def statement(
     Literals let a prepared statement's generic plan see what the planner needs: the genres,
     and a genre's partial HNSW index; the other values stay parameters, so that one plan
     serves every film asking for the same genres. The text is made once per genre set (quoted
-    by psycopg, then kept as text)."""
+    by psycopg, then kept as text). Arms that are ``shared`` (several wide genres, one walk of
+    the global index) take the genres as the ``genres`` parameter instead: one text for all
+    such sets (``genres`` is then ignored; statement_for passes ())."""
     lines = ["and " + c.text for c in conditions() if c.param in given]
     text = fill(genres, candidates, "\n       ".join(lines), parts, arms)
     # A line break inside a genre would put part of its literal at the start of a line.
@@ -263,12 +265,13 @@ def fill(
             chosen.append(named["similar_creators"].text)
         if "factors" in parts:
             chosen.append(named["similar_ratings"].text)
+    given_genres = "%(genres)s::text[]" if arms.shared else literal(list(genres)) + "::text[]"
     return (
         named["similar_to_vector"]
         .text.replace(
             "{arms}", "\n     union all\n    ".join(chosen or [named["similar_nothing"].text])
         )
-        .replace("{genres}", literal(list(genres)) + "::text[]")
+        .replace("{genres}", given_genres)
         .replace("{candidates}", str(int(candidates)))
         .replace("{filters}", filters)
     )
@@ -286,7 +289,8 @@ def statement_for(
     parts = frozenset(p for p in PARTS if params.get(p) is not None)
     genres = tuple(sorted(set(params["genres"] or [])))
     arms = arms_for(genres, counts, exact_below)
-    return statement(genres, candidates_per_index(params["k"], len(parts)), given, parts, arms)
+    candidates = candidates_per_index(params["k"], len(parts))
+    return statement(() if arms.shared else genres, candidates, given, parts, arms)
 
 
 def similar_to_vector(

@@ -327,3 +327,53 @@ def test_several_narrow_genres_walk_each_genres_index_and_psql_agrees(conn: Conn
     assert len(ours) == 10 and [(n.id, round(n.score, 6)) for n in ours] == [
         (r[0], round(r[1], 6)) for r in rows
     ]
+
+
+def test_wide_genre_sets_share_one_statement_and_psql_agrees(loaded_url: str) -> None:
+    """Several genres that are wide (their share times their number >= 1) walk the global
+    index once with the genres as a filter; that walk needs no literal, so every wide set runs
+    one prepared statement (its generic plan made once a connection), with the rows
+    movierec_similar_to() returns."""
+    from movierec.query.settings import connect
+
+    with connect(loaded_url, autocommit=True) as conn:
+        total = conn.execute("select count(*) from movies").fetchone()
+        counts = conn.execute(
+            "select genre, movies from genre_counts order by movies desc"
+        ).fetchall()
+        assert total is not None
+        pair = [g for g, _ in counts[:2]]
+        triple = [g for g, _ in counts[:3]]
+        for wide in (pair, triple):
+            assert len(wide) * sum(n for g, n in counts if g in wide) >= total[0], counts
+        movie, vectors = resolve_title(conn, "The Matrix")
+        answers = {
+            tuple(wide): similar_to_vector(conn, vectors, wide, exclude_id=movie.id, k=10)
+            for wide in (pair, triple, pair)
+        }
+        statements = conn.execute(
+            "select statement, generic_plans from pg_prepared_statements"
+            " where statement like 'with weights%'"
+        ).fetchall()
+        assert len(statements) == 1 and statements[0][1] == 3, statements
+        assert "m.genres && $" in statements[0][0]  # the genres a parameter, not a literal
+        plan = explain_similar(conn, vectors, triple, movie.id)
+        assert ran(plan, HNSW_SCAN), plan
+        for wide, ours in answers.items():
+            assert len(ours) == 10
+            assert all(set(n.genres) & set(wide) for n in ours)
+            rows = conn.execute(
+                "select id, score from movierec_similar_to(%(embedding)s, %(creators)s,"
+                " %(factors)s, %(genres)s, %(exclude_id)s, %(k)s)",
+                {
+                    "embedding": vectors.embedding,
+                    "creators": vectors.creators,
+                    "factors": vectors.factors,
+                    "genres": list(wide),
+                    "exclude_id": movie.id,
+                    "k": 10,
+                },
+            ).fetchall()
+            assert [(n.id, round(n.score, 6)) for n in ours] == [
+                (r[0], round(r[1], 6)) for r in rows
+            ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pgvector import SparseVector
 
-from movierec.query.counts import Arms, GenreCounts, arms_for
+from movierec.query.counts import WIDE, Arms, GenreCounts, arms_for
 from movierec.query.functions import function
 from movierec.query.search import QueryVectors
 from movierec.query.settings import SESSION_SETTINGS, options
@@ -33,8 +33,8 @@ FILM = QueryVectors([0.1] * 100, SparseVector({1: 1.0}, 10), [0.2] * 8)
 
 
 def test_the_genres_and_candidate_count_are_literals() -> None:
-    text = _text(similarity_params(FILM, ["Sci-Fi", "Drama"], k=10))
-    assert "'{Drama,Sci-Fi}'::text[]" in text  # sorted, quoted by psycopg
+    text = _text(similarity_params(FILM, ["Western", "Sci-Fi"], k=10))
+    assert "'{Sci-Fi,Western}'::text[]" in text  # sorted, quoted by psycopg
     assert "limit 40" in text and "{genres}" not in text and "{candidates}" not in text
     assert "%(genres)s" not in text and "%(embedding)s" in text  # values stay parameters
     assert "limit 400" in _text(similarity_params(FILM, ["Drama"], k=100))
@@ -64,7 +64,7 @@ def test_the_counts_choose_the_arms() -> None:
     assert arms_for(("Western",), COUNTS, 100) == Arms()
     assert arms_for(("Noir",), COUNTS, 100) == Arms(exact=True, walk=False)
     assert arms_for((), COUNTS, 100) == Arms()
-    assert arms_for(("Comedy", "Drama"), COUNTS, 100) == Arms()  # 14,000 x 2 >= 17,000
+    assert arms_for(("Comedy", "Drama"), COUNTS, 100) == WIDE  # 14,000 x 2 >= 17,000
     assert arms_for(("Noir", "Sci-Fi", "Western"), COUNTS, 100) == Arms(
         walk=False, indexed=("Sci-Fi", "Western"), small=("Noir",)
     )
@@ -90,6 +90,7 @@ def test_the_statement_holds_only_the_arms_it_runs() -> None:
     assert narrow.count("order by f.embedding <=>") == 2
     wide = _text(similarity_params(FILM, ["Comedy", "Drama"]))
     assert wide.count("order by f.embedding <=>") == 1 and "f.genres && '{" not in wide
+    assert "m.genres && %(genres)s::text[]" in wide and "'{Comedy" not in wide
     for text in (rare, narrow, wide):
         assert "exact" not in text.replace("exact_below", "") and "One-Time" not in text
 
@@ -111,9 +112,14 @@ def test_only_the_given_filters_are_in_the_statement() -> None:
 
 
 def test_one_text_per_genre_set_and_filters() -> None:
-    one = statement_for(similarity_params([0.1] * 100, ["Drama", "Crime"], exclude_id=1), COUNTS)
-    two = statement_for(similarity_params([0.2] * 100, ["Crime", "Drama"], exclude_id=2), COUNTS)
+    one = statement_for(similarity_params([0.1] * 100, ["Western", "Sci-Fi"], exclude_id=1), COUNTS)
+    two = statement_for(similarity_params([0.2] * 100, ["Sci-Fi", "Western"], exclude_id=2), COUNTS)
     assert one is two  # made once, whatever the vector or the film
+    # Several wide genres: one walk of the global index, the genres a parameter, so every
+    # wide set shares one statement (planned once a connection, not once a set).
+    wide = statement_for(similarity_params([0.1] * 100, ["Comedy", "Drama"]), COUNTS)
+    wider = statement_for(similarity_params([0.1] * 100, ["Crime", "Drama", "Sci-Fi"]), COUNTS)
+    assert wide is wider and wide is not one
     assert statement.cache_info().currsize >= 1
 
 
