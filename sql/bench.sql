@@ -58,3 +58,34 @@ select m.id
    and m.id <> %(exclude_id)s::bigint
  order by (m.embedding <=> %(embedding)s::vector) + 0, m.id
  limit %(k)s::int
+
+-- name: bare_hybrid
+-- The plain two-index query a pgvector user would write for the same blend: the dense HNSW
+-- top {candidates} and every film sharing one of the 32 heaviest creators tokens (GIN), each
+-- with the genre filter, united and ranked by the stored 'similar' blend (no ratings arm: the
+-- films' factors, if any, only score). The whole query's bare twin in the catalogue bench.
+with c as (
+    (select m.id
+       from movies as m
+      where m.genres && %(genres)s::text[] and m.id <> %(exclude_id)s::bigint
+      order by m.embedding <=> %(embedding)s::vector
+      limit %(candidates)s::int)
+    union
+    (select m.id
+       from movies as m
+      where m.creator_keys && movierec_sparse_keys(%(creators)s::sparsevec, 32)
+        and m.genres && %(genres)s::text[] and m.id <> %(exclude_id)s::bigint)
+)
+select m.id
+  from c
+  join movies as m on m.id = c.id
+ cross join (select coalesce(b.content, 1) as content, coalesce(b.creators, 0) as creators,
+                    coalesce(b.ratings, 0) as ratings
+               from (select 1) as one
+               left join similarity_blend as b on b.blend = 'similar') as w
+ order by w.content * coalesce(1 - (m.embedding <=> %(embedding)s::vector), 0)
+          + w.creators * coalesce(1 - (m.creators <=> %(creators)s::sparsevec), 0)
+          + w.ratings * coalesce(-(m.factors <#> %(factors)s::vector)
+                                 / nullif(vector_norm(%(factors)s::vector), 0), 0) desc,
+          m.id
+ limit %(k)s::int

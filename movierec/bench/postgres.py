@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import statistics
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -162,15 +162,23 @@ def interleaved(
     The two never run the same query back to back: the second would find the first's index
     and heap pages in memory (at 1M movies, whose indexes outgrow shared_buffers, that alone
     made the second 1.9x faster). ``second`` runs the query half the list away."""
-    one: Timed = ([[] for _ in range(count)], [0.0] * count)
-    two: Timed = ([[] for _ in range(count)], [0.0] * count)
+    one, two = in_turn([first, second], count)
+    return one, two
+
+
+def in_turn(runs: Sequence[Callable[[int], list[int]]], count: int) -> list[Timed]:
+    """Each of ``runs`` on n in range(count), timed in turn (``interleaved`` for any number):
+    the i-th of r runs takes the query i/r of the list away, never the one the run before it
+    just ran."""
+    timed: list[Timed] = [([[] for _ in range(count)], [0.0] * count) for _ in runs]
     for n in range(count):
-        for run, timed, m in ((first, one, n), (second, two, (n + count // 2) % count)):
+        for i, run in enumerate(runs):
+            m = (n + count * i // len(runs)) % count
             start = time.perf_counter()
             found = run(m)
-            timed[1][m] = (time.perf_counter() - start) * 1000
-            timed[0][m] = found
-    return one, two
+            timed[i][1][m] = (time.perf_counter() - start) * 1000
+            timed[i][0][m] = found
+    return timed
 
 
 def time_side_by_side(

@@ -51,6 +51,9 @@ def test_tiny_bench_reports_every_figure(loaded_url: str) -> None:
     assert loaded["movierec"]["recall_at_10"] >= 0.9 and loaded["movierec"]["short_share"] == 0
     assert loaded["bare_hnsw"]["p50_ms"] > 0 and 0 < loaded["bare_hnsw"]["recall_at_10"] <= 1
     assert loaded["movierec_over_bare"] > 0
+    hybrid = loaded["bare_hybrid"]  # the same blend from the same two indexes, written plainly
+    assert hybrid["p50_ms"] > 0 and 0 < hybrid["recall_at_10"] <= 1
+    assert loaded["movierec_over_bare_hybrid"] > 0
     start = report["startup"]
     assert start["help_seconds"] > 0 and start["similar_seconds"] > 0
     assert start["psycopg_select_1_seconds"] > 0 and start["similar_over_psycopg"] > 0
