@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from functools import cache, lru_cache
 from typing import Any
 
@@ -200,6 +200,7 @@ def statement(
     given: frozenset[str],
     parts: frozenset[str] = frozenset(PARTS),
     arms: Arms = ONE_WALK,
+    required: tuple[str, ...] = (),
 ) -> sql.SQL:
     """The similarity query for these genres, given filters, given parts (the query's
     non-NULL vectors) and candidate ``arms`` (counts.arms_for), with the genres and the
@@ -210,13 +211,26 @@ def statement(
     serves every film asking for the same genres. The text is made once per genre set (quoted
     by psycopg, then kept as text). Arms that are ``shared`` (several wide genres, one walk of
     the global index) take the genres as the ``genres`` parameter instead: one text for all
-    such sets (``genres`` is then ignored; statement_for passes ())."""
-    lines = ["and " + c.text for c in conditions() if c.param in given]
+    such sets (``genres`` is then ignored; statement_for passes ()). The ``required`` genres
+    (``--genre``) are a literal too: see REQUIRED."""
+    lines = [
+        "and " + c.text.replace(c.cast, _literal(list(required)) + "::text[]")
+        if c.param == REQUIRED and required
+        else "and " + c.text
+        for c in conditions()
+        if c.param in given
+    ]
     text = fill(genres, candidates, "\n       ".join(lines), parts, arms)
     # A line break inside a genre would put part of its literal at the start of a line.
-    plain = not any("\n" in g or "\r" in g for g in genres)
+    plain = not any("\n" in g or "\r" in g for g in (*genres, *required))
     return sql.SQL(compact(text) if plain else text)
 
+
+REQUIRED = "required_genres"
+"""The filter whose value goes into the statement as a literal, like the query genres: a
+generic plan guesses `genres @> $n` at 0.5% of the films, so with ``--genre Drama`` (57% of
+the sample) it ranked every Drama film by a sort and ran the creators arm once for each of
+them: 2.0 s a query at 17k films (7389636), against 3 ms with the literal."""
 
 PSYCOPG_CACHED_LENGTH = 4096
 """psycopg keeps the conversion of a query text (placeholders to $n) up to this length
@@ -289,8 +303,15 @@ def statement_for(
     parts = frozenset(p for p in PARTS if params.get(p) is not None)
     genres = tuple(sorted(set(params["genres"] or [])))
     arms = arms_for(genres, counts, exact_below)
+    if arms.shared and given - {"exclude_ids"}:
+        # A filter keeps the genres literal: with the genres a parameter the generic plan
+        # cannot see how many films they hold, and a filter an index can serve (--genre, by
+        # the GIN index) then looks cheaper than the walk (17k films, --genre Drama, wide
+        # genres: every Drama film sorted, 24 ms, against 2.5 ms with the literal).
+        arms = replace(arms, shared=False)
     candidates = candidates_per_index(params["k"], len(parts))
-    return statement(() if arms.shared else genres, candidates, given, parts, arms)
+    required = tuple(sorted(set(params.get(REQUIRED) or [])))
+    return statement(() if arms.shared else genres, candidates, given, parts, arms, required)
 
 
 def similar_to_vector(
