@@ -45,7 +45,7 @@ def _similar_settings(url: str) -> list[str]:
 def test_round_trip(make_database: Callable[[], str]) -> None:
     url = make_database()
     migrate.upgrade(url)
-    assert migrate.current(url) == migrate.head() == "0014"
+    assert migrate.current(url) == migrate.head() == "0015"
     first = _objects(url)
     assert {
         "movies",
@@ -114,7 +114,7 @@ def test_each_revision_steps_down_and_up(make_database: Callable[[], str]) -> No
         }
     assert "keywords" not in columns and "tagline" not in columns
     migrate.upgrade(url)
-    assert migrate.current(url) == "0014"
+    assert migrate.current(url) == "0015"
     migrate.downgrade(url, "0007")
     # 0007 -> 0006: the blend weights go back to the models row only.
     migrate.downgrade(url, "0006")
@@ -418,6 +418,26 @@ def test_0014_chooses_the_arms_from_the_counts_and_notifies_their_change(
     migrate.upgrade(url)
     assert _function_answers(url) == head
     assert notified()
+
+
+def test_0015_fetches_the_creators_films_by_row_address_with_the_same_rows(
+    make_database: Callable[[], str], films_sqlite: Path
+) -> None:
+    """0015's creators arm takes the GIN match as row addresses (Tid Scan), 0014's looked each
+    film up by primary key: the same rows for one genre, a rare one, several and none."""
+    from movierec.vectors.doc2vec import Doc2VecParams
+    from tests.integration.loading import load
+
+    url = make_database()
+    load(str(films_sqlite), dsn=url, doc2vec=Doc2VecParams(epochs=3), show_progress=False)
+    head = _function_answers(url)
+    assert all(len(a) == 10 for i, a in enumerate(head) if i % 5 != 2), head
+    assert "ctid = any(array(" in _similar_source(url).replace("\n", "")
+    migrate.downgrade(url, "0014")
+    assert "ctid" not in _similar_source(url)
+    assert _function_answers(url) == head
+    migrate.upgrade(url)
+    assert _function_answers(url) == head
 
 
 def test_0011_indexes_genres_from_100_films_and_its_downgrade_keeps_0010s(
