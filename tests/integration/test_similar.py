@@ -359,9 +359,9 @@ def test_wide_genre_sets_share_one_statement_and_psql_agrees(loaded_url: str) ->
         assert "m.genres && $" in statements[0][0]  # the genres a parameter, not a literal
         plan = explain_similar(conn, vectors, triple, movie.id)
         assert ran(plan, HNSW_SCAN), plan
-        for wide, ours in answers.items():
+        for asked, ours in answers.items():
             assert len(ours) == 10
-            assert all(set(n.genres) & set(wide) for n in ours)
+            assert all(set(n.genres) & set(asked) for n in ours)
             rows = conn.execute(
                 "select id, score from movierec_similar_to(%(embedding)s, %(creators)s,"
                 " %(factors)s, %(genres)s, %(exclude_id)s, %(k)s)",
@@ -369,7 +369,7 @@ def test_wide_genre_sets_share_one_statement_and_psql_agrees(loaded_url: str) ->
                     "embedding": vectors.embedding,
                     "creators": vectors.creators,
                     "factors": vectors.factors,
-                    "genres": list(wide),
+                    "genres": list(asked),
                     "exclude_id": movie.id,
                     "k": 10,
                 },
