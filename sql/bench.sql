@@ -23,6 +23,10 @@ select pg_relation_size('movies_embedding_hnsw') as hnsw,
   from pg_index as x
  where x.indrelid = 'movies'::regclass
 
+-- name: catalogue_size
+-- The loaded catalogue's films (0: nothing to bench).
+select count(*) from movies
+
 -- name: catalogue_films
 -- Up to k films of the loaded catalogue, the same ones every run of a seed (by a hash of the
 -- id), for the bench of the whole similarity query.

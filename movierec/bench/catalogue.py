@@ -29,7 +29,9 @@ def bench_catalogue(url: str, count: int = 200, seed: int = 42) -> dict[str, Any
     `similar` does), run in turn but never on the same film back to back; None when nothing
     is loaded."""
     with connect(url, autocommit=True) as conn, plain_connect(url, autocommit=True) as bare:
-        if not _has_movies(conn):
+        row = conn.execute(_sql("catalogue_size")).fetchone()
+        movies = int(row[0]) if row else 0
+        if not movies:
             return None
         set_session(bare, postgres.DEFAULT_SETTINGS)
         ids = [r[0] for r in conn.execute(_sql("catalogue_films"), {"seed": seed, "k": count})]
@@ -70,7 +72,7 @@ def bench_catalogue(url: str, count: int = 200, seed: int = 42) -> dict[str, Any
         timed = postgres.in_turn([ours, plain, hybrid], len(films))
     (our_ids, our_ms), (bare_ids, bare_ms), (hybrid_ids, hybrid_ms) = timed
     report = {
-        "movies": _count(url),
+        "movies": movies,
         "queries": len(films),
         "with_creators": sum(v.creators is not None for _, v in films),
         "with_factors": sum(v.factors is not None for _, v in films),
@@ -94,14 +96,3 @@ def _summary(found: list[list[int]], millis: list[float], truth: list[list[int]]
         len(set(f) & set(t)) / len(t) if t else 1.0 for f, t in zip(found, truth, strict=True)
     ]
     return postgres.summarize(millis, recall, sum(len(f) < K for f in found), len(found))
-
-
-def _has_movies(conn: Any) -> bool:
-    row = conn.execute("select exists (select from movies)").fetchone()
-    return bool(row and row[0])
-
-
-def _count(url: str) -> int:
-    with plain_connect(url) as conn:
-        row = conn.execute("select count(*) from movies").fetchone()
-    return int(row[0]) if row else 0

@@ -153,23 +153,14 @@ Timed = tuple[list[list[int]], list[float]]
 """Each query's ids and milliseconds, in query order."""
 
 
-def interleaved(
-    first: Callable[[int], list[int]], second: Callable[[int], list[int]], count: int
-) -> tuple[Timed, Timed]:
-    """``first(n)`` and ``second(n)`` for n in range(count), timed in turn, so that both see
-    the same minute of a noisy machine: (ids, milliseconds) of each, in query order.
-
-    The two never run the same query back to back: the second would find the first's index
-    and heap pages in memory (at 1M movies, whose indexes outgrow shared_buffers, that alone
-    made the second 1.9x faster). ``second`` runs the query half the list away."""
-    one, two = in_turn([first, second], count)
-    return one, two
-
-
 def in_turn(runs: Sequence[Callable[[int], list[int]]], count: int) -> list[Timed]:
-    """Each of ``runs`` on n in range(count), timed in turn (``interleaved`` for any number):
-    the i-th of r runs takes the query i/r of the list away, never the one the run before it
-    just ran."""
+    """Each of ``runs`` on n in range(count), timed in turn, so that all see the same minute
+    of a noisy machine: (ids, milliseconds) of each, in query order.
+
+    No run takes the query the run before it just ran: it would find that one's index and
+    heap pages in memory (at 1M movies, whose indexes outgrow shared_buffers, that alone made
+    the second of a pair 1.9x faster). The i-th of r runs takes the query i/r of the list
+    away."""
     timed: list[Timed] = [([[] for _ in range(count)], [0.0] * count) for _ in runs]
     for n in range(count):
         for i, run in enumerate(runs):
@@ -189,7 +180,7 @@ def time_side_by_side(
 ) -> tuple[Timed, Timed]:
     """The production query (on ``conn``) and the plain filtered HNSW statement a pgvector
     user writes (sql/bench.sql, on ``bare_conn`` as it is: the bench gives it the search
-    settings and psycopg's and PostgreSQL's default plan caching), in turn (``interleaved``);
+    settings and psycopg's and PostgreSQL's default plan caching), in turn (``in_turn``);
     (results, milliseconds) of each, in query order."""
     from movierec.database import queries as named
 
@@ -205,7 +196,8 @@ def time_side_by_side(
         params = {"embedding": vector, "genres": genres, "exclude_id": movie_id, "k": k}
         return [r[0] for r in bare_conn.execute(statement, params)]
 
-    return interleaved(ours, bare, len(queries))
+    ours_timed, bare_timed = in_turn([ours, bare], len(queries))
+    return ours_timed, bare_timed
 
 
 HNSW_SCAN = "Index Scan using movies_embedding_hnsw"
